@@ -1,0 +1,210 @@
+/*
+ * util.c: allocation that cannot fail, and a growable string buffer.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Out of memory is the one fatal condition outside main.c (style.md). */
+static void __attribute__((noreturn))
+util_oom(void)
+{
+	static const char msg[] = "newswatchd: out of memory\n";
+
+	(void)!fwrite(msg, 1, sizeof(msg) - 1, stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		util_oom();
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void	*p;
+
+	if ((p = calloc(nmemb ? nmemb : 1, size ? size : 1)) == NULL)
+		util_oom();
+	return p;
+}
+
+void *
+xreallocarray(void *ptr, size_t nmemb, size_t size)
+{
+	void	*p;
+	size_t	 n;
+
+	if (size && nmemb > SIZE_MAX / size)
+		util_oom();
+	n = nmemb * size;
+	if ((p = realloc(ptr, n > 0 ? n : 1)) == NULL)
+		util_oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	struct sbuf	 sb;
+	va_list		 ap;
+
+	sbuf_init(&sb);
+	va_start(ap, fmt);
+	sbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	return sb.sb_buf;
+}
+
+void
+sbuf_init(struct sbuf *sb)
+{
+	sb->sb_cap = 64;
+	sb->sb_len = 0;
+	sb->sb_buf = xmalloc(sb->sb_cap);
+	sb->sb_buf[0] = '\0';
+}
+
+void
+sbuf_free(struct sbuf *sb)
+{
+	free(sb->sb_buf);
+	sb->sb_buf = NULL;
+	sb->sb_len = sb->sb_cap = 0;
+}
+
+void
+sbuf_reset(struct sbuf *sb)
+{
+	sb->sb_len = 0;
+	sb->sb_buf[0] = '\0';
+}
+
+static void
+sbuf_grow(struct sbuf *sb, size_t more)
+{
+	size_t	need;
+
+	if (more > SIZE_MAX - sb->sb_len - 1)
+		util_oom();
+	need = sb->sb_len + more + 1;
+	if (need <= sb->sb_cap)
+		return;
+	while (sb->sb_cap < need)
+		sb->sb_cap = sb->sb_cap > SIZE_MAX / 2 ? need : sb->sb_cap * 2;
+	sb->sb_buf = xreallocarray(sb->sb_buf, sb->sb_cap, 1);
+}
+
+void
+sbuf_add(struct sbuf *sb, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	sbuf_grow(sb, n);
+	memcpy(sb->sb_buf + sb->sb_len, s, n);
+	sb->sb_len += n;
+	sb->sb_buf[sb->sb_len] = '\0';
+}
+
+void
+sbuf_adds(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
+
+void
+sbuf_addc(struct sbuf *sb, char c)
+{
+	sbuf_grow(sb, 1);
+	sb->sb_buf[sb->sb_len++] = c;
+	sb->sb_buf[sb->sb_len] = '\0';
+}
+
+void
+sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
+{
+	va_list	ap2;
+	int	n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	sbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->sb_buf + sb->sb_len, (size_t)n + 1, fmt, ap);
+	sb->sb_len += (size_t)n;
+}
+
+void
+sbuf_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	sbuf_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+char *
+sbuf_detach(struct sbuf *sb)
+{
+	char	*s = sb->sb_buf;
+
+	sbuf_init(sb);
+	return s;
+}
+
+size_t
+util_strlcpy(char *dst, const char *src, size_t dstsize)
+{
+	size_t	n = strlen(src);
+
+	if (dstsize) {
+		size_t	c = n >= dstsize ? dstsize - 1 : n;
+
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+int
+util_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}

@@ -1,0 +1,115 @@
+/*
+ * store.h: the daemon's state (adapter; the only module that speaks SQL).
+ *
+ * Feed state, items seen, stories claimed per watchlist, and the alert
+ * queue.  No SQLite type appears here, so that another backend can take
+ * its place (architecture.md, "Past one machine").
+ *
+ * One writer; every poll of a feed is ONE transaction: store_begin(), then
+ * its items, stories, alerts and feed state, then store_commit().  A crash
+ * before the commit redoes the poll; after it nothing is lost or doubled.
+ */
+#ifndef NEWSWATCH_STORE_H
+#define NEWSWATCH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* The state of one feed between polls. */
+struct store_feed {
+	char		*sf_url;	/* permanent redirect target, or NULL */
+	char		*sf_conf_url;	/* configured url when this was written */
+	char		*sf_etag;
+	char		*sf_last_modified;
+	char		*sf_body_hash;	/* of the last body, or NULL */
+	int64_t		 sf_next_poll;	/* epoch seconds; 0 never polled */
+	int64_t		 sf_last_poll;
+	int64_t		 sf_last_ok;
+	int64_t		 sf_paused_until; /* Retry-After; 0 none */
+	int		 sf_errors;	/* consecutive failures */
+	char		*sf_last_error;	/* "category: message", or NULL */
+	int		 sf_gone;	/* 410 seen for sf_conf_url */
+};
+
+struct store_delivery {
+	int64_t		 sd_rowid;
+	char		*sd_alert_id;
+	char		*sd_watchlist;
+	char		*sd_sink;
+	char		*sd_json;	/* the alert as first made */
+	int		 sd_attempts;
+	int64_t		 sd_created;
+	int64_t		 sd_next_try;
+};
+
+/*
+ * Opens (creating if needed) DIR/newswatch.db: WAL, synchronous=FULL,
+ * busy_timeout.  dry: never write; if there is no database yet, work on an
+ * empty one in memory.  NULL with err on failure (a corrupt file is an
+ * error, never replaced).
+ */
+struct store	*store_open(const char *dir, int dry, char *err, size_t errlen);
+void		 store_close(struct store *);
+
+/* 1 and *out filled if the feed has state, 0 if not, -1 with err. */
+int		 store_feed_get(struct store *, const char *feed,
+		    struct store_feed *out, char *err, size_t errlen);
+void		 store_feed_clear(struct store_feed *);
+
+/* Outside a transaction, a read: 1 if (feed, key) was seen, 0 if not, -1. */
+int		 store_item_seen(struct store *, const char *feed,
+		    const char *key);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int		 store_begin(struct store *, char *err, size_t errlen);
+int		 store_commit(struct store *, char *err, size_t errlen);
+void		 store_rollback(struct store *);
+
+/* Within a transaction. */
+/* Marks (feed, key) seen: 1 if it is new, 0 if it was seen, -1 with err. */
+int		 store_item_add(struct store *, const char *feed,
+		    const char *key, int64_t now, char *err, size_t errlen);
+/*
+ * Claims a story for a watchlist: 1 if neither its normalised link (if
+ * any) nor its normalised title (if any) has alerted this watchlist
+ * (titles: within the last 24 h), 0 if one has (a duplicate), -1 with err.
+ * A claim records both keys.
+ */
+int		 store_story_claim(struct store *, const char *watchlist,
+		    const char *norm_link, const char *norm_title, int64_t now,
+		    char *err, size_t errlen);
+/* Queues alert id (JSON json) for each sink; an id queued before is kept. */
+int		 store_alert_add(struct store *, const char *alert_id,
+		    const char *watchlist, const char *json,
+		    const char *const *sinks, size_t nsinks, int64_t now,
+		    char *err, size_t errlen);
+int		 store_feed_put(struct store *, const char *feed,
+		    const struct store_feed *, char *err, size_t errlen);
+
+/*
+ * The queue, outside poll transactions.  Deliveries with sd_next_try <= now
+ * (every one if now < 0), oldest first, at most max; dead ones never.
+ * *out is an array to free with store_delivery_free().
+ */
+int		 store_delivery_due(struct store *, int64_t now, size_t max,
+		    struct store_delivery **out, size_t *n, char *err,
+		    size_t errlen);
+void		 store_delivery_free(struct store_delivery *, size_t n);
+/* The sink accepted it: it leaves the queue. */
+int		 store_delivery_done(struct store *, int64_t rowid, char *err,
+		    size_t errlen);
+/* It failed: try again at next_try, remembering why. */
+int		 store_delivery_retry(struct store *, int64_t rowid,
+		    int64_t next_try, const char *why, char *err,
+		    size_t errlen);
+/* Queued since before `before`: marks them dead (kept); returns how many. */
+int		 store_delivery_expire(struct store *, int64_t before,
+		    char *err, size_t errlen);
+/* Earliest sd_next_try of a live delivery, or -1 if the queue is empty. */
+int64_t		 store_delivery_next(struct store *);
+/* Live deliveries queued. */
+int64_t		 store_delivery_count(struct store *);
+
+#endif

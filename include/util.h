@@ -1,0 +1,47 @@
+/*
+ * util.h: the xmalloc family and a growable string buffer.
+ *
+ * Running out of memory is fatal (style.md): xmalloc() and friends print
+ * one line to stderr and abort().  Everything else in the daemon may assume
+ * allocation succeeds.
+ */
+#ifndef NEWSWATCH_UTIL_H
+#define NEWSWATCH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* A NUL-terminated growable buffer; sb_buf is never NULL after sbuf_init. */
+struct sbuf {
+	char	*sb_buf;
+	size_t	 sb_len;
+	size_t	 sb_cap;
+};
+
+void	 sbuf_init(struct sbuf *);
+void	 sbuf_free(struct sbuf *);
+void	 sbuf_reset(struct sbuf *);
+void	 sbuf_add(struct sbuf *, const char *, size_t);
+void	 sbuf_adds(struct sbuf *, const char *);
+void	 sbuf_addc(struct sbuf *, char);
+void	 sbuf_printf(struct sbuf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 sbuf_vprintf(struct sbuf *, const char *, va_list);
+/* Hands the string to the caller (to free) and leaves the buffer empty. */
+char	*sbuf_detach(struct sbuf *);
+
+/* Copies src into dst of size dstsize, always NUL-terminated (BSD strlcpy). */
+size_t	 util_strlcpy(char *, const char *, size_t);
+/* Fills err (if non-NULL) with a formatted message; returns -1. */
+int	 util_err(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+#endif
