@@ -41,20 +41,21 @@ BUILD		= build
 endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
-PURE		= util conf date text rules feed alert
+PURE		= util conf date html text rules feed alert
 ADAPTERS	= log store http sink
 ORCH		= poller outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
 OBJS		= $(MODULES:%=$(BUILD)/%.o)
 
 # Unit tests and the modules each one links.
-UNIT_TESTS	= conf date text rules feed alert store
+UNIT_TESTS	= conf date html text rules feed alert store
 UNIT_conf	= conf util
 UNIT_date	= date util
-UNIT_text	= text util
-UNIT_rules	= rules text util
-UNIT_feed	= feed date text util
-UNIT_alert	= alert date text util conf
+UNIT_html	= html util
+UNIT_text	= text html util
+UNIT_rules	= rules text html util
+UNIT_feed	= feed date html text util
+UNIT_alert	= alert date text html util conf
 UNIT_store	= store util
 UNIT_BINS	= $(UNIT_TESTS:%=$(BUILD)/test_%)
 

@@ -28,24 +28,10 @@ char	*text_fold(const char *s, size_t len);
 
 /*
  * HTML -> plain text: tags dropped (script/style with their content),
- * entities decoded (the HTML list), block elements and whitespace runs
+ * entities decoded (html_entity_decode), block elements and whitespace runs
  * become one space, trimmed.  Caller frees.
  */
 char	*text_html_to_text(const char *html, size_t len);
-
-/*
- * Decodes one entity name (without & and ;), e.g. "nbsp", "eacute",
- * "#233", "#xE9", into UTF-8 in out (at least 8 bytes).  Returns the byte
- * length, or 0 when the name is no entity.
- */
-size_t	text_entity_decode(const char *name, size_t len, char *out);
-
-/*
- * Drops what is never safe to pass on from HTML: script, style, object,
- * embed, iframe (with content), on* attributes, javascript: URLs.  The
- * rest is kept as it is.  Caller frees.
- */
-char	*text_sanitize_html(const char *html, size_t len);
 
 /* Appends s to sb, valid UTF-8 only, cut at max code points (with "…"). */
 void	text_truncate(struct sbuf *sb, const char *s, size_t max);

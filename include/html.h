@@ -1,0 +1,28 @@
+/*
+ * html.h: HTML character references and HTML sanitizing (pure).
+ */
+#ifndef NEWSWATCH_HTML_H
+#define NEWSWATCH_HTML_H
+
+#include <stddef.h>
+
+/*
+ * Decodes one character reference given without '&' and ';': a name of
+ * the HTML5 list ("nbsp", "eacute", "mdash", …) or "#233" / "#xE9".
+ * Writes the UTF-8 bytes to out (at least HTML_ENTITY_MAX bytes) and
+ * returns their number, or 0 when it is no reference.  Numeric references
+ * to NUL, surrogates or past U+10FFFF give U+FFFD; 128–159 map through
+ * windows-1252 as browsers do.
+ */
+#define HTML_ENTITY_MAX	8
+size_t	html_entity_decode(const char *name, size_t len, char *out);
+
+/*
+ * Drops what is never safe to pass on: script, style, object, embed,
+ * iframe (and the like) with their content, on* attributes, javascript:
+ * (and vbscript:, data:) URLs; relative URLs are resolved against base
+ * (may be NULL).  Returns a string to free.
+ */
+char	*html_sanitize(const char *html, size_t len, const char *base);
+
+#endif
