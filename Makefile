@@ -15,8 +15,10 @@ UNITDIR		?= $(PREFIX)/lib/systemd/system
 DESTDIR		?=
 
 PKGS		= libcurl libxml-2.0 libevent sqlite3 jansson libutf8proc libcrypto
-PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Asked when first used, not when make starts: `make deps all` on a fresh
+# machine installs pkg-config and the libraries before anything compiles.
+PKG_CFLAGS	= $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS	= $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 
 CC		?= cc
 WARN		= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \

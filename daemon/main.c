@@ -1,0 +1,728 @@
+/*
+ * main.c: the modes (run, -t, --once, --parse, --match), signals, reload.
+ * The only file that decides to exit.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "conf.h"
+#include "date.h"
+#include "feed.h"
+#include "http.h"
+#include "log.h"
+#include "outbox.h"
+#include "poller.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+#ifndef NEWSWATCH_CONF
+#define NEWSWATCH_CONF	"/etc/newswatch/newswatch.conf"
+#endif
+
+/* SIGTERM: in-flight work gets this long before we exit anyway. */
+#define MAIN_STOP_GRACE	4
+
+enum main_mode { MODE_RUN, MODE_TEST, MODE_ONCE, MODE_PARSE, MODE_MATCH };
+
+struct main_ctx {
+	struct event_base	*m_base;
+	struct store		*m_store;
+	struct http		*m_http;
+	struct outbox		*m_outbox;
+	struct poller		*m_poller;
+	struct poller_gen	*m_gen;
+	const char		*m_file;
+	int			 m_verbose;
+	int			 m_dry;
+	int			 m_stopping;
+	time_t			 m_stop_at;
+	struct event		*m_stop_timer;
+};
+
+static void __attribute__((noreturn))
+main_usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: newswatchd [-tv] [-c file] [--once [--dry-run]]\n"
+	    "       newswatchd --parse file|url\n"
+	    "       newswatchd --match rule file|url\n"
+	    "       newswatchd -V | -h\n");
+	exit(status);
+}
+
+/* sd_notify(3) without libsystemd: one datagram to $NOTIFY_SOCKET. */
+static void
+main_notify(const char *msg)
+{
+	struct sockaddr_un	 sun;
+	const char		*path = getenv("NOTIFY_SOCKET");
+	socklen_t		 len;
+	int			 fd;
+
+	if (path == NULL || path[0] == '\0' ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';	/* abstract namespace */
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+	    strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, len) == -1)
+		log_debug("sd_notify: %s", strerror(errno));
+	close(fd);
+}
+
+/*
+ * The configuration and every rule, compiled: NULL with every problem as
+ * "FILE:LINE: message" lines in errs.
+ */
+static struct poller_gen *
+main_load(const char *file, struct sbuf *errs)
+{
+	struct config		*cfg;
+	struct rules		*r;
+	char			 err[512];
+	size_t			 i, j;
+	int			 bad = 0;
+
+	if ((cfg = conf_load(file, errs)) == NULL)
+		return NULL;
+	r = rules_new();
+	for (i = 0; i < cfg->c_nwatchlists; i++) {
+		const struct conf_watchlist *w = &cfg->c_watchlists[i];
+
+		for (j = 0; j < w->cw_nmatch; j++)
+			if (rules_add(r, (unsigned)i, RULES_MATCH,
+			    w->cw_match[j].cr_text, err, sizeof(err)) == -1) {
+				sbuf_printf(errs, "%s:%d: %s\n", file,
+				    w->cw_match[j].cr_line, err);
+				bad = 1;
+			}
+		for (j = 0; j < w->cw_nexclude; j++)
+			if (rules_add(r, (unsigned)i, RULES_EXCLUDE,
+			    w->cw_exclude[j].cr_text, err, sizeof(err)) == -1) {
+				sbuf_printf(errs, "%s:%d: %s\n", file,
+				    w->cw_exclude[j].cr_line, err);
+				bad = 1;
+			}
+	}
+	if (bad) {
+		rules_free(r);
+		conf_free(cfg);
+		return NULL;
+	}
+	rules_finish(r);
+	return poller_gen_new(cfg, r);
+}
+
+static void
+main_limits(const struct config *cfg, struct http_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->hl_concurrency = cfg->c_concurrency;
+	l->hl_per_host = cfg->c_per_host;
+	l->hl_timeout = cfg->c_timeout;
+	l->hl_max_size = cfg->c_max_size;
+	l->hl_user_agent = cfg->c_user_agent;
+	l->hl_deny_private = cfg->c_deny_private;
+}
+
+/* ------------------------------------------------------ --parse, --match */
+
+struct main_fetch {
+	struct feed_parser	*mf_parser;
+	const char		*mf_source;
+	int			 mf_failed;
+	char			 mf_err[256];
+	int			 mf_http_ok;
+	char			 mf_http_err[256];
+	feed_item_cb		*mf_cb;
+	void			*mf_arg;
+};
+
+static int
+main_fetch_data(void *arg, const struct http_response *r, const char *buf,
+    size_t len)
+{
+	struct main_fetch	*mf = arg;
+	const char		*cs = NULL;
+	char			*charset = NULL, *e;
+
+	if (mf->mf_parser == NULL) {
+		if (r->hr_content_type != NULL &&
+		    (cs = strcasestr(r->hr_content_type, "charset=")) != NULL) {
+			charset = xstrdup(cs + 8);
+			if ((e = strpbrk(charset, "; \"'")) != NULL)
+				*e = '\0';
+		}
+		mf->mf_parser = feed_parser_new(mf->mf_source, charset,
+		    mf->mf_cb, mf->mf_arg);
+		free(charset);
+	}
+	if (feed_parser_push(mf->mf_parser, buf, len, mf->mf_err,
+	    sizeof(mf->mf_err)) == -1) {
+		mf->mf_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+main_fetch_done(void *arg, const struct http_response *r)
+{
+	struct main_fetch	*mf = arg;
+
+	mf->mf_http_ok = r->hr_error == HTTP_OK && r->hr_status >= 200 &&
+	    r->hr_status <= 299;
+	if (r->hr_error == HTTP_OK)
+		snprintf(mf->mf_http_err, sizeof(mf->mf_http_err), "HTTP %ld",
+		    r->hr_status);
+	else
+		snprintf(mf->mf_http_err, sizeof(mf->mf_http_err), "%s: %s",
+		    http_error_name(r->hr_error),
+		    r->hr_errmsg ? r->hr_errmsg : "failed");
+}
+
+/*
+ * Parses a file or a URL, handing items to cb.  Returns 0 if it was a
+ * feed, -1 (with the reason on stderr) if not.
+ */
+static int
+main_fetch(const char *source, feed_item_cb *cb, void *arg,
+    const struct feed_meta **meta, struct feed_parser **keep)
+{
+	struct main_fetch	 mf;
+	char			 buf[65536], err[256];
+	size_t			 n;
+	FILE			*fp;
+
+	memset(&mf, 0, sizeof(mf));
+	mf.mf_source = source;
+	mf.mf_cb = cb;
+	mf.mf_arg = arg;
+	if (strstr(source, "://") != NULL) {
+		struct event_base	*base;
+		struct http		*ht;
+		struct http_limits	 l;
+		struct http_request	 rq;
+
+		memset(&l, 0, sizeof(l));
+		l.hl_concurrency = 1;
+		l.hl_per_host = 1;
+		l.hl_timeout = CONF_DEFAULT_TIMEOUT;
+		l.hl_max_size = CONF_DEFAULT_MAX_SIZE;
+		l.hl_user_agent = CONF_DEFAULT_USER_AGENT;
+		if ((base = event_base_new()) == NULL)
+			fatalx("event_base_new failed");
+		if ((ht = http_new(base, &l, err, sizeof(err))) == NULL)
+			fatalx("%s", err);
+		memset(&rq, 0, sizeof(rq));
+		rq.hq_url = source;
+		rq.hq_allow_file = strncasecmp(source, "file:", 5) == 0;
+		rq.hq_on_data = main_fetch_data;
+		rq.hq_on_done = main_fetch_done;
+		rq.hq_arg = &mf;
+		http_start(ht, &rq);
+		event_base_dispatch(base);
+		http_free(ht);
+		event_base_free(base);
+		if (!mf.mf_http_ok && !mf.mf_failed) {
+			fprintf(stderr, "newswatchd: %s: %s\n", source,
+			    mf.mf_http_err);
+			feed_parser_free(mf.mf_parser);
+			return -1;
+		}
+	} else {
+		if ((fp = fopen(source, "rb")) == NULL) {
+			fprintf(stderr, "newswatchd: %s: %s\n", source,
+			    strerror(errno));
+			return -1;
+		}
+		mf.mf_parser = feed_parser_new(source, NULL, cb, arg);
+		while (!mf.mf_failed && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			if (feed_parser_push(mf.mf_parser, buf, n, mf.mf_err,
+			    sizeof(mf.mf_err)) == -1)
+				mf.mf_failed = 1;
+		fclose(fp);
+	}
+	if (mf.mf_parser == NULL) {
+		fprintf(stderr, "newswatchd: %s: not a feed: empty\n", source);
+		return -1;
+	}
+	if (feed_parser_finish(mf.mf_parser, err, sizeof(err)) == -1) {
+		fprintf(stderr, "newswatchd: %s: not a feed: %s\n", source,
+		    mf.mf_failed ? mf.mf_err : err);
+		feed_parser_free(mf.mf_parser);
+		return -1;
+	}
+	if (mf.mf_failed)
+		fprintf(stderr, "newswatchd: %s: %s (items before it kept)\n",
+		    source, mf.mf_err);
+	*meta = feed_parser_meta(mf.mf_parser);
+	*keep = mf.mf_parser;
+	return 0;
+}
+
+static json_t *
+main_json_str(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+main_json_date(int64_t t)
+{
+	char	buf[DATE_RFC3339_LEN];
+
+	if (t == DATE_NONE)
+		return json_null();
+	date_format(t, buf);
+	return json_string(buf);
+}
+
+struct main_parse {
+	int	mp_first;
+};
+
+/* Entries go out as they are parsed (bounded memory); the feed after. */
+static void
+main_parse_item(void *arg, const struct feed_item *it)
+{
+	struct main_parse	*mp = arg;
+	json_t			*o, *cats;
+	size_t			 i;
+
+	o = json_object();
+	json_object_set_new(o, "id", main_json_str(it->fi_id));
+	json_object_set_new(o, "title", main_json_str(it->fi_title));
+	json_object_set_new(o, "link", main_json_str(it->fi_link));
+	json_object_set_new(o, "published", main_json_date(it->fi_published));
+	json_object_set_new(o, "updated", main_json_date(it->fi_updated));
+	json_object_set_new(o, "author", main_json_str(it->fi_author));
+	json_object_set_new(o, "summary", main_json_str(it->fi_summary));
+	json_object_set_new(o, "content", main_json_str(it->fi_content));
+	cats = json_array();
+	for (i = 0; i < it->fi_ncategories; i++)
+		json_array_append_new(cats, json_string(it->fi_categories[i]));
+	json_object_set_new(o, "categories", cats);
+	fputs(mp->mp_first ? "\n " : ",\n ", stdout);
+	mp->mp_first = 0;
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(o);
+}
+
+static int
+main_parse(const char *source)
+{
+	struct main_parse	 mp;
+	const struct feed_meta	*fm;
+	struct feed_parser	*fp;
+	json_t			*o;
+
+	mp.mp_first = 1;
+	fputs("{\"entries\": [", stdout);
+	if (main_fetch(source, main_parse_item, &mp, &fm, &fp) == -1) {
+		fputs("],\n \"feed\": null}\n", stdout);
+		return 1;
+	}
+	o = json_object();
+	json_object_set_new(o, "title", main_json_str(fm->fm_title));
+	json_object_set_new(o, "link", main_json_str(fm->fm_link));
+	json_object_set_new(o, "format", main_json_str(fm->fm_format));
+	fputs("],\n \"feed\": ", stdout);
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+	fputs("}\n", stdout);
+	json_decref(o);
+	feed_parser_free(fp);
+	return 0;
+}
+
+struct main_match {
+	struct rules		*mm_rules;
+	struct rules_doc	*mm_doc;
+	const struct feed_item	*mm_item;
+	size_t			 mm_hits;
+};
+
+static void
+main_print_clean(const char *s)
+{
+	/* One line per item: feed text may carry tabs and newlines. */
+	for (; s != NULL && *s; s++)
+		putchar((unsigned char)*s < 0x20 ? ' ' : *s);
+}
+
+static void
+main_match_hit(void *arg, unsigned wl, const char *const *words, size_t n)
+{
+	struct main_match	*mm = arg;
+	size_t			 i;
+
+	(void)wl;
+	mm->mm_hits++;
+	main_print_clean(mm->mm_item->fi_title ? mm->mm_item->fi_title :
+	    "(untitled)");
+	putchar('\t');
+	main_print_clean(mm->mm_item->fi_link ? mm->mm_item->fi_link : "-");
+	putchar('\t');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputs(", ", stdout);
+		main_print_clean(words[i]);
+	}
+	putchar('\n');
+}
+
+static void
+main_match_item(void *arg, const struct feed_item *it)
+{
+	struct main_match	*mm = arg;
+
+	free(poller_doc_fill(mm->mm_doc, it));
+	mm->mm_item = it;
+	rules_match(mm->mm_rules, mm->mm_doc, main_match_hit, mm);
+}
+
+static int
+main_match(const char *rule, const char *source)
+{
+	struct main_match	 mm;
+	const struct feed_meta	*fm;
+	struct feed_parser	*fp;
+	char			 err[512];
+	int			 rc;
+
+	memset(&mm, 0, sizeof(mm));
+	mm.mm_rules = rules_new();
+	if (rules_add(mm.mm_rules, 0, RULES_MATCH, rule, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "newswatchd: rule: %s\n", err);
+		rules_free(mm.mm_rules);
+		return 2;
+	}
+	rules_finish(mm.mm_rules);
+	mm.mm_doc = rules_doc_new();
+	rc = main_fetch(source, main_match_item, &mm, &fm, &fp);
+	if (rc == 0)
+		feed_parser_free(fp);
+	rules_doc_free(mm.mm_doc);
+	rules_free(mm.mm_rules);
+	fflush(stdout);
+	return mm.mm_hits > 0 ? 0 : 1;
+}
+
+/* ------------------------------------------------------------ -t, --once */
+
+static int
+main_test(const char *file)
+{
+	struct sbuf		 errs;
+	struct poller_gen	*g;
+
+	sbuf_init(&errs);
+	if ((g = main_load(file, &errs)) == NULL) {
+		fputs(errs.sb_buf, stderr);
+		sbuf_free(&errs);
+		return 1;
+	}
+	sbuf_free(&errs);
+	fprintf(stderr, "%s: configuration OK: %zu feeds, %zu watchlists, "
+	    "%zu rules\n", file, g->pg_conf->c_nfeeds,
+	    g->pg_conf->c_nwatchlists, rules_count(g->pg_rules));
+	poller_gen_unref(g);
+	return 0;
+}
+
+static void
+main_break(void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	event_base_loopbreak(m->m_base);
+}
+
+/* --once: every feed polled; now every queued alert, once. */
+static void
+main_once_idle(void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	if (m->m_dry || m->m_outbox == NULL) {
+		event_base_loopbreak(m->m_base);
+		return;
+	}
+	outbox_once(m->m_outbox, main_break, m);
+}
+
+/* ------------------------------------------------------------ run mode */
+
+static void
+main_reload(struct main_ctx *m)
+{
+	struct sbuf		 errs;
+	struct poller_gen	*g, *old = m->m_gen;
+	struct http_limits	 l;
+	char			*line, *nl;
+
+	main_notify("RELOADING=1");
+	sbuf_init(&errs);
+	if ((g = main_load(m->m_file, &errs)) == NULL) {
+		for (line = errs.sb_buf; *line; line = nl + 1) {
+			if ((nl = strchr(line, '\n')) == NULL)
+				nl = line + strlen(line) - 1;
+			else
+				*nl = '\0';
+			log_warnx("reload: %s", line);
+		}
+		log_warnx("reload: configuration not changed");
+		sbuf_free(&errs);
+		main_notify("READY=1");
+		return;
+	}
+	sbuf_free(&errs);
+	if (strcmp(g->pg_conf->c_state, old->pg_conf->c_state) != 0)
+		log_warnx("reload: state directory changes only at restart");
+	log_init(g->pg_conf->c_log_syslog, m->m_verbose);
+	main_limits(g->pg_conf, &l);
+	http_set_limits(m->m_http, &l);
+	outbox_set_config(m->m_outbox, g->pg_conf);
+	poller_set_gen(m->m_poller, g);
+	m->m_gen = g;
+	poller_gen_unref(old);
+	log_info("reload: %zu feeds, %zu watchlists", g->pg_conf->c_nfeeds,
+	    g->pg_conf->c_nwatchlists);
+	main_notify("READY=1");
+}
+
+static void
+main_stop_check(evutil_socket_t fd, short ev, void *arg)
+{
+	struct main_ctx	*m = arg;
+	struct timeval	 tv = { 0, 100000 };
+
+	(void)fd;
+	(void)ev;
+	if ((poller_busy(m->m_poller) == 0 && outbox_busy(m->m_outbox) == 0) ||
+	    time(NULL) >= m->m_stop_at) {
+		event_base_loopbreak(m->m_base);
+		return;
+	}
+	evtimer_add(m->m_stop_timer, &tv);
+}
+
+static void
+main_signal_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	(void)ev;
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reloading %s", m->m_file);
+		main_reload(m);
+		return;
+	}
+	if (m->m_stopping)
+		return;
+	m->m_stopping = 1;
+	log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	main_notify("STOPPING=1");
+	poller_stop(m->m_poller);
+	/* In-flight polls and deliveries finish, within the grace time. */
+	m->m_stop_at = time(NULL) + MAIN_STOP_GRACE;
+	main_stop_check(-1, 0, m);
+}
+
+static int
+main_daemon(const char *file, int once, int dry, int verbose)
+{
+	struct main_ctx		 m;
+	struct sbuf		 errs;
+	struct http_limits	 l;
+	struct event		*sigs[4];
+	static const int	 signos[] = { SIGTERM, SIGINT, SIGHUP };
+	char			 err[512];
+	int			 rc = 0, nsig = 0, flags = 0;
+	size_t			 i;
+	int64_t			 left;
+
+	memset(&m, 0, sizeof(m));
+	m.m_file = file;
+	m.m_verbose = verbose;
+	m.m_dry = dry;
+	sbuf_init(&errs);
+	if ((m.m_gen = main_load(file, &errs)) == NULL) {
+		fputs(errs.sb_buf, stderr);
+		sbuf_free(&errs);
+		return 1;
+	}
+	sbuf_free(&errs);
+	log_init(m.m_gen->pg_conf->c_log_syslog, verbose);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((m.m_store = store_open(m.m_gen->pg_conf->c_state, dry, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		poller_gen_unref(m.m_gen);
+		return 1;
+	}
+	if ((m.m_base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	main_limits(m.m_gen->pg_conf, &l);
+	if ((m.m_http = http_new(m.m_base, &l, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if (!dry)
+		m.m_outbox = outbox_new(m.m_base, m.m_store, m.m_http,
+		    m.m_gen->pg_conf);
+	if (once)
+		flags |= POLLER_ONCE;
+	if (dry)
+		flags |= POLLER_DRY;
+	/* --once delivers after polling, so that each alert is tried once. */
+	m.m_poller = poller_new(m.m_base, m.m_store, m.m_http,
+	    once ? NULL : m.m_outbox, m.m_gen, flags);
+	if (once)
+		poller_on_idle(m.m_poller, main_once_idle, &m);
+	else {
+		for (i = 0; i < sizeof(signos) / sizeof(signos[0]); i++) {
+			sigs[nsig] = evsignal_new(m.m_base, signos[i],
+			    main_signal_cb, &m);
+			if (sigs[nsig] == NULL || evsignal_add(sigs[nsig],
+			    NULL) == -1)
+				fatalx("cannot handle signal %d", signos[i]);
+			nsig++;
+		}
+		if ((m.m_stop_timer = evtimer_new(m.m_base, main_stop_check,
+		    &m)) == NULL)
+			fatalx("evtimer_new failed");
+	}
+	poller_start(m.m_poller);
+	if (!once) {
+		outbox_kick(m.m_outbox);
+		log_info("started: %zu feeds, %zu watchlists",
+		    m.m_gen->pg_conf->c_nfeeds,
+		    m.m_gen->pg_conf->c_nwatchlists);
+		main_notify("READY=1");
+	}
+	event_base_dispatch(m.m_base);
+
+	if (once && !dry && (left = store_delivery_count(m.m_store)) > 0) {
+		log_warnx("%lld alert deliveries still queued for a retry",
+		    (long long)left);
+		rc = 2;
+	}
+	if (!once)
+		log_info("stopped");
+	for (i = 0; i < (size_t)nsig; i++)
+		event_free(sigs[i]);
+	if (m.m_stop_timer != NULL)
+		event_free(m.m_stop_timer);
+	poller_free(m.m_poller);
+	outbox_free(m.m_outbox);
+	http_free(m.m_http);
+	store_close(m.m_store);
+	event_base_free(m.m_base);
+	poller_gen_unref(m.m_gen);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "once",	no_argument,		NULL, 'O' },
+		{ "dry-run",	no_argument,		NULL, 'D' },
+		{ "parse",	required_argument,	NULL, 'P' },
+		{ "match",	required_argument,	NULL, 'M' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	enum main_mode	 mode = MODE_RUN;
+	const char	*file = NEWSWATCH_CONF, *arg = NULL;
+	int		 ch, verbose = 0, dry = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:thvV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			file = optarg;
+			break;
+		case 't':
+			mode = MODE_TEST;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'O':
+			mode = MODE_ONCE;
+			break;
+		case 'D':
+			dry = 1;
+			break;
+		case 'P':
+			mode = MODE_PARSE;
+			arg = optarg;
+			break;
+		case 'M':
+			mode = MODE_MATCH;
+			arg = optarg;
+			break;
+		case 'V':
+			printf("newswatchd %s\n", NEWSWATCH_VERSION);
+			return 0;
+		case 'h':
+			main_usage(0);
+		default:
+			main_usage(1);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (dry && mode != MODE_ONCE) {
+		fprintf(stderr, "newswatchd: --dry-run goes with --once\n");
+		main_usage(1);
+	}
+	log_init(0, verbose);
+	switch (mode) {
+	case MODE_PARSE:
+		if (argc != 0)
+			main_usage(1);
+		rc = main_parse(arg);
+		break;
+	case MODE_MATCH:
+		if (argc != 1)
+			main_usage(2);
+		rc = main_match(arg, argv[0]);
+		break;
+	case MODE_TEST:
+		if (argc != 0)
+			main_usage(1);
+		rc = main_test(file);
+		break;
+	default:
+		if (argc != 0)
+			main_usage(1);
+		rc = main_daemon(file, mode == MODE_ONCE, dry, verbose);
+		break;
+	}
+	return rc;
+}

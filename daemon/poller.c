@@ -1,0 +1,814 @@
+/*
+ * poller.c: each feed on its schedule: fetch (http), parse while the bytes
+ * arrive (feed), match each new item (rules), and commit the poll in ONE
+ * transaction (store), then hand the alerts to the outbox.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "alert.h"
+#include "conf.h"
+#include "date.h"
+#include "feed.h"
+#include "http.h"
+#include "log.h"
+#include "outbox.h"
+#include "poller.h"
+#include "rules.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+/* First polls after a start are spread over this much of the interval. */
+#define POLLER_SPREAD_MAX	60
+
+struct pfeed {
+	char		*pf_name;
+	struct poller	*pf_poller;
+	struct event	*pf_timer;
+	int		 pf_inflight;
+	int		 pf_removed;	/* gone from the config while in flight */
+};
+
+/* An alert made from a new item, waiting for the poll's transaction. */
+struct palert {
+	char		*pa_watchlist;
+	char		 pa_id[ALERT_ID_LEN + 1];
+	char		*pa_json;
+	char		**pa_sinks;
+	size_t		 pa_nsinks;
+};
+
+/* An item not seen before: marked seen in the poll's transaction. */
+struct pitem {
+	char		*pi_key;
+	char		*pi_norm_link;
+	char		*pi_norm_title;
+	struct palert	*pi_alerts;
+	size_t		 pi_nalerts;
+};
+
+struct poll {
+	struct poller		*pl_poller;
+	struct pfeed		*pl_feed;
+	struct poller_gen	*pl_gen;
+	const struct conf_feed	*pl_cf;
+	struct store_feed	 pl_state;
+	char			*pl_url;	/* asked */
+	struct feed_parser	*pl_parser;
+	int			 pl_parse_failed;
+	char			 pl_parse_err[256];
+	struct pitem		*pl_items;
+	size_t			 pl_nitems;
+	size_t			 pl_nparsed;
+	int64_t			 pl_now;
+	/* The item being matched, for the hit callback. */
+	const struct feed_item	*pl_cur;
+	const char		*pl_cur_key;
+	const char		*pl_cur_summary;
+};
+
+struct poller {
+	struct event_base	*p_base;
+	struct store		*p_store;
+	struct http		*p_http;
+	struct outbox		*p_outbox;
+	struct poller_gen	*p_gen;
+	int			 p_flags;
+	int			 p_stopping;
+	struct pfeed		**p_feeds;
+	size_t			 p_nfeeds;
+	int			 p_busy;
+	struct rules_doc	*p_doc;
+	void			(*p_idle)(void *);
+	void			*p_idle_arg;
+	struct event		*p_idle_ev;
+};
+
+static void	poller_poll(struct pfeed *);
+
+/* ------------------------------------------------------------ generations */
+
+struct poller_gen *
+poller_gen_new(struct config *cfg, struct rules *r)
+{
+	struct poller_gen	*g;
+
+	g = xcalloc(1, sizeof(*g));
+	g->pg_conf = cfg;
+	g->pg_rules = r;
+	g->pg_refs = 1;
+	return g;
+}
+
+void
+poller_gen_unref(struct poller_gen *g)
+{
+	if (g == NULL || --g->pg_refs > 0)
+		return;
+	conf_free(g->pg_conf);
+	rules_free(g->pg_rules);
+	free(g);
+}
+
+/* ------------------------------------------------------------- scheduling */
+
+static unsigned
+poller_hash(const char *s)
+{
+	unsigned	h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int64_t
+poller_interval(const struct poller *p, const struct conf_feed *cf)
+{
+	return cf->cf_interval > 0 ? cf->cf_interval :
+	    p->p_gen->pg_conf->c_interval;
+}
+
+int64_t
+poller_backoff(int64_t interval, int errors, int64_t now)
+{
+	int64_t	cap = interval > 0 ? interval : 1, d;
+
+	while (errors-- > 1 && cap < POLLER_BACKOFF_CAP)
+		cap *= 2;
+	if (cap > POLLER_BACKOFF_CAP)
+		cap = POLLER_BACKOFF_CAP;
+	/* Full jitter, but never sooner than the normal interval. */
+	d = (int64_t)(random() % (cap + 1));
+	if (d < interval)
+		d = interval;
+	return now + d;
+}
+
+static void
+poller_timer_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	poller_poll(arg);
+}
+
+static void
+poller_schedule(struct pfeed *pf, int64_t when)
+{
+	struct poller	*p = pf->pf_poller;
+	struct timeval	 tv;
+	int64_t		 now = (int64_t)time(NULL);
+
+	if (p->p_stopping || (p->p_flags & POLLER_ONCE))
+		return;
+	tv.tv_sec = when > now ? when - now : 0;
+	/* Sub-second spread, so feeds due in one second do not fire at once. */
+	tv.tv_usec = (suseconds_t)(poller_hash(pf->pf_name) % 1000000);
+	evtimer_add(pf->pf_timer, &tv);
+}
+
+static const struct conf_feed *
+poller_conf_feed(const struct poller *p, const char *name)
+{
+	return conf_feed_find(p->p_gen->pg_conf, name);
+}
+
+static struct pfeed *
+poller_pfeed_new(struct poller *p, const char *name)
+{
+	struct pfeed	*pf;
+
+	pf = xcalloc(1, sizeof(*pf));
+	pf->pf_name = xstrdup(name);
+	pf->pf_poller = p;
+	if ((pf->pf_timer = evtimer_new(p->p_base, poller_timer_cb, pf)) ==
+	    NULL)
+		abort();
+	return pf;
+}
+
+static void
+poller_pfeed_free(struct pfeed *pf)
+{
+	event_free(pf->pf_timer);
+	free(pf->pf_name);
+	free(pf);
+}
+
+/* Where a feed stands at start or after a reload: first poll or resume. */
+static void
+poller_arm(struct poller *p, struct pfeed *pf)
+{
+	const struct conf_feed	*cf = poller_conf_feed(p, pf->pf_name);
+	struct store_feed	 st;
+	char			 err[256];
+	int64_t			 now = (int64_t)time(NULL), iv, when;
+	int			 r;
+
+	memset(&st, 0, sizeof(st));
+	if ((r = store_feed_get(p->p_store, pf->pf_name, &st, err,
+	    sizeof(err))) == -1)
+		log_warnx("feed %s: state: %s", pf->pf_name, err);
+	if (r == 1 && st.sf_gone && st.sf_conf_url != NULL &&
+	    strcmp(st.sf_conf_url, cf->cf_url) == 0) {
+		log_warnx("feed %s: 410 Gone; not polled until its url "
+		    "changes in the configuration", pf->pf_name);
+		store_feed_clear(&st);
+		return;
+	}
+	if (p->p_flags & POLLER_ONCE) {
+		if (r == 1 && st.sf_paused_until > now)
+			log_info("feed %s: server asked to wait until %lld; "
+			    "skipped", pf->pf_name,
+			    (long long)st.sf_paused_until);
+		else
+			poller_poll(pf);
+		store_feed_clear(&st);
+		return;
+	}
+	iv = poller_interval(p, cf);
+	if (r == 1 && st.sf_next_poll > now)
+		when = st.sf_next_poll;
+	else
+		/* Deterministic per feed: 10,000 feeds do not fire at once. */
+		when = now + (int64_t)(poller_hash(pf->pf_name) %
+		    (unsigned)(iv < POLLER_SPREAD_MAX ? iv : POLLER_SPREAD_MAX));
+	store_feed_clear(&st);
+	poller_schedule(pf, when);
+}
+
+/* ------------------------------------------------------------- matching */
+
+static void
+poller_hit_cb(void *arg, unsigned wl, const char *const *words, size_t nwords)
+{
+	struct poll			*pl = arg;
+	const struct config		*cfg = pl->pl_gen->pg_conf;
+	const struct conf_watchlist	*w;
+	const struct feed_item		*it = pl->pl_cur;
+	struct pitem			*pi = &pl->pl_items[pl->pl_nitems - 1];
+	struct palert			*pa;
+	struct alert			 a;
+	size_t				 i;
+
+	if (wl >= cfg->c_nwatchlists)
+		return;
+	w = &cfg->c_watchlists[wl];
+	if (!conf_watchlist_wants(w, pl->pl_cf->cf_name))
+		return;
+	pi->pi_alerts = xreallocarray(pi->pi_alerts, pi->pi_nalerts + 1,
+	    sizeof(*pi->pi_alerts));
+	pa = &pi->pi_alerts[pi->pi_nalerts++];
+	memset(pa, 0, sizeof(*pa));
+	pa->pa_watchlist = xstrdup(w->cw_name);
+	alert_make_id(w->cw_name, pl->pl_cf->cf_name, pl->pl_cur_key,
+	    pa->pa_id);
+	memset(&a, 0, sizeof(a));
+	memcpy(a.a_id, pa->pa_id, sizeof(a.a_id));
+	a.a_watchlist = w->cw_name;
+	a.a_matched = words;
+	a.a_nmatched = nwords;
+	a.a_feed_name = pl->pl_cf->cf_name;
+	a.a_feed_url = pl->pl_cf->cf_url;
+	a.a_item_id = pl->pl_cur_key;
+	a.a_title = it->fi_title;
+	a.a_link = it->fi_link;
+	a.a_published = it->fi_published;
+	a.a_author = it->fi_author;
+	a.a_summary = pl->pl_cur_summary;
+	a.a_detected_at = pl->pl_now;
+	pa->pa_json = alert_to_json(&a);
+	pa->pa_sinks = xcalloc(w->cw_nnotify, sizeof(char *));
+	for (i = 0; i < w->cw_nnotify; i++)
+		pa->pa_sinks[i] = xstrdup(w->cw_notify[i]);
+	pa->pa_nsinks = w->cw_nnotify;
+}
+
+char *
+poller_doc_fill(struct rules_doc *doc, const struct feed_item *it)
+{
+	char	*sum = NULL, *con = NULL;
+	size_t	 i;
+
+	rules_doc_reset(doc);
+	if (it->fi_title != NULL)
+		rules_doc_add(doc, RULES_TITLE, it->fi_title,
+		    strlen(it->fi_title));
+	if (it->fi_summary != NULL) {
+		sum = text_html_to_text(it->fi_summary, strlen(it->fi_summary));
+		rules_doc_add(doc, RULES_SUMMARY, sum, strlen(sum));
+	}
+	/* feed.c copies content into a missing summary: not twice. */
+	if (it->fi_content != NULL && (it->fi_summary == NULL ||
+	    strcmp(it->fi_content, it->fi_summary) != 0)) {
+		con = text_html_to_text(it->fi_content, strlen(it->fi_content));
+		rules_doc_add(doc, RULES_SUMMARY, con, strlen(con));
+	}
+	if (it->fi_author != NULL)
+		rules_doc_add(doc, RULES_AUTHOR, it->fi_author,
+		    strlen(it->fi_author));
+	for (i = 0; i < it->fi_ncategories; i++)
+		rules_doc_add(doc, RULES_CATEGORY, it->fi_categories[i],
+		    strlen(it->fi_categories[i]));
+	if (sum == NULL)
+		return con;
+	free(con);
+	return sum;
+}
+
+static void
+poller_item_cb(void *arg, const struct feed_item *it)
+{
+	struct poll		*pl = arg;
+	struct poller		*p = pl->pl_poller;
+	const struct config	*cfg = pl->pl_gen->pg_conf;
+	struct rules_doc	*doc = p->p_doc;
+	struct pitem		*pi;
+	char			*key, *sum;
+
+	pl->pl_nparsed++;
+	key = feed_item_key(it);
+	if (cfg->c_max_age > 0 && it->fi_published != DATE_NONE &&
+	    it->fi_published < pl->pl_now - cfg->c_max_age) {
+		free(key);
+		return;
+	}
+	/* A read outside the transaction: seen items cost no matching. */
+	if (store_item_seen(p->p_store, pl->pl_cf->cf_name, key) == 1) {
+		free(key);
+		return;
+	}
+	pl->pl_items = xreallocarray(pl->pl_items, pl->pl_nitems + 1,
+	    sizeof(*pl->pl_items));
+	pi = &pl->pl_items[pl->pl_nitems++];
+	memset(pi, 0, sizeof(*pi));
+	pi->pi_key = key;
+	if (it->fi_link != NULL)
+		pi->pi_norm_link = text_norm_url(it->fi_link);
+	if (it->fi_title != NULL)
+		pi->pi_norm_title = text_norm_title(it->fi_title);
+
+	sum = poller_doc_fill(doc, it);
+	pl->pl_cur = it;
+	pl->pl_cur_key = key;
+	pl->pl_cur_summary = sum;
+	rules_match(pl->pl_gen->pg_rules, doc, poller_hit_cb, pl);
+	pl->pl_cur = NULL;
+	free(sum);
+}
+
+/* ------------------------------------------------------------ fetching */
+
+/* The charset parameter of a Content-Type, or NULL; caller frees. */
+static char *
+poller_charset(const char *ct)
+{
+	const char	*p, *e;
+
+	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
+		return NULL;
+	p += 8;
+	if (*p == '"' || *p == '\'')
+		p++;
+	for (e = p; *e && *e != ';' && *e != '"' && *e != '\'' && *e != ' ';
+	    e++)
+		;
+	return e > p ? xstrndup(p, (size_t)(e - p)) : NULL;
+}
+
+static int
+poller_data_cb(void *arg, const struct http_response *r, const char *buf,
+    size_t len)
+{
+	struct poll	*pl = arg;
+	char		*cs;
+
+	if (pl->pl_parser == NULL) {
+		cs = poller_charset(r->hr_content_type);
+		pl->pl_parser = feed_parser_new(pl->pl_url, cs, poller_item_cb,
+		    pl);
+		free(cs);
+	}
+	if (feed_parser_push(pl->pl_parser, buf, len, pl->pl_parse_err,
+	    sizeof(pl->pl_parse_err)) == -1) {
+		pl->pl_parse_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+poller_poll_free(struct poll *pl)
+{
+	size_t	i, j, k;
+
+	for (i = 0; i < pl->pl_nitems; i++) {
+		struct pitem	*pi = &pl->pl_items[i];
+
+		for (j = 0; j < pi->pi_nalerts; j++) {
+			struct palert	*pa = &pi->pi_alerts[j];
+
+			free(pa->pa_watchlist);
+			free(pa->pa_json);
+			for (k = 0; k < pa->pa_nsinks; k++)
+				free(pa->pa_sinks[k]);
+			free(pa->pa_sinks);
+		}
+		free(pi->pi_alerts);
+		free(pi->pi_key);
+		free(pi->pi_norm_link);
+		free(pi->pi_norm_title);
+	}
+	free(pl->pl_items);
+	feed_parser_free(pl->pl_parser);
+	store_feed_clear(&pl->pl_state);
+	free(pl->pl_url);
+	poller_gen_unref(pl->pl_gen);
+	free(pl);
+}
+
+static void
+poller_set(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v != NULL ? xstrdup(v) : NULL;
+}
+
+/*
+ * The poll's ONE transaction: its new items as seen, their alerts queued,
+ * the feed's state.  Returns the number of alerts queued, or -1.
+ */
+static int
+poller_commit(struct poll *pl, int with_items)
+{
+	struct poller	*p = pl->pl_poller;
+	const char	*feed = pl->pl_cf->cf_name;
+	char		 err[256];
+	size_t		 i, j;
+	int		 r, nalerts = 0;
+
+	if (store_begin(p->p_store, err, sizeof(err)) == -1)
+		goto fail;
+	for (i = 0; with_items && i < pl->pl_nitems; i++) {
+		struct pitem	*pi = &pl->pl_items[i];
+
+		if ((r = store_item_add(p->p_store, feed, pi->pi_key,
+		    pl->pl_now, err, sizeof(err))) == -1)
+			goto rollback;
+		if (r == 0)
+			continue;	/* twice in one document */
+		for (j = 0; j < pi->pi_nalerts; j++) {
+			struct palert	*pa = &pi->pi_alerts[j];
+
+			/* The same story from another feed: once per list. */
+			if ((r = store_story_claim(p->p_store, pa->pa_watchlist,
+			    pi->pi_norm_link, pi->pi_norm_title, pl->pl_now,
+			    err, sizeof(err))) == -1)
+				goto rollback;
+			if (r == 0) {
+				log_debug("feed %s: alert %s: same story "
+				    "alerted before", feed, pa->pa_id);
+				continue;
+			}
+			if (store_alert_add(p->p_store, pa->pa_id,
+			    pa->pa_watchlist, pa->pa_json,
+			    (const char *const *)pa->pa_sinks, pa->pa_nsinks,
+			    pl->pl_now, err, sizeof(err)) == -1)
+				goto rollback;
+			if (p->p_flags & POLLER_DRY)
+				printf("%s\n", pa->pa_json);
+			nalerts++;
+		}
+	}
+	if (store_feed_put(p->p_store, feed, &pl->pl_state, err,
+	    sizeof(err)) == -1)
+		goto rollback;
+	if (store_commit(p->p_store, err, sizeof(err)) == -1)
+		goto rollback;
+	if (p->p_flags & POLLER_DRY)
+		fflush(stdout);
+	return nalerts;
+rollback:
+	store_rollback(p->p_store);
+fail:
+	log_warnx("feed %s: state not saved, the poll will be redone: %s",
+	    feed, err);
+	return -1;
+}
+
+static void
+poller_done_cb(void *arg, const struct http_response *r)
+{
+	struct poll		*pl = arg;
+	struct poller		*p = pl->pl_poller;
+	struct pfeed		*pf = pl->pl_feed;
+	struct store_feed	*st = &pl->pl_state;
+	const char		*feed = pl->pl_cf->cf_name;
+	char			 why[512], err[256];
+	int64_t			 now = (int64_t)time(NULL), iv, next, hold;
+	int			 parsed = 0, ok = 0, n;
+	const struct feed_meta	*fm = NULL;
+
+	why[0] = '\0';
+	iv = poller_interval(p, pl->pl_cf);
+	pl->pl_now = now;
+	/*
+	 * Items that ended before a parse error, a cut at max_size or a
+	 * truncated body are kept: nothing readable is lost.
+	 */
+	if (pl->pl_parser != NULL) {
+		if (feed_parser_finish(pl->pl_parser, err, sizeof(err)) == 0)
+			parsed = 1;
+		else if (!pl->pl_parse_failed) {
+			pl->pl_parse_failed = 1;
+			util_strlcpy(pl->pl_parse_err, err,
+			    sizeof(pl->pl_parse_err));
+		}
+		fm = feed_parser_meta(pl->pl_parser);
+	}
+	if (r->hr_error == HTTP_OK && r->hr_status == 304)
+		ok = 1;
+	else if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&
+	    r->hr_status <= 299) {
+		if (pl->pl_parser == NULL)
+			snprintf(why, sizeof(why), "not a feed: empty body");
+		else if (pl->pl_parse_failed && (!parsed ||
+		    pl->pl_nparsed == 0))
+			snprintf(why, sizeof(why), "not a feed: %s",
+			    pl->pl_parse_err);
+		else
+			ok = 1;
+	} else if (r->hr_error == HTTP_EABORTED)
+		snprintf(why, sizeof(why), "not a feed: %s", pl->pl_parse_err);
+	else if (r->hr_error == HTTP_OK)
+		snprintf(why, sizeof(why), "http: %ld", r->hr_status);
+	else
+		snprintf(why, sizeof(why), "%s: %s",
+		    http_error_name(r->hr_error),
+		    r->hr_errmsg ? r->hr_errmsg : "failed");
+
+	poller_set(&st->sf_conf_url, pl->pl_cf->cf_url);
+	st->sf_last_poll = now;
+	st->sf_gone = 0;
+	st->sf_paused_until = 0;
+	if (ok) {
+		st->sf_errors = 0;
+		poller_set(&st->sf_last_error, NULL);
+		st->sf_last_ok = now;
+		if (r->hr_status != 304) {
+			poller_set(&st->sf_etag, r->hr_etag);
+			poller_set(&st->sf_last_modified, r->hr_last_modified);
+		}
+		/* interval with ±10% jitter */
+		next = now + iv - iv / 10 + (int64_t)(random() % (iv / 5 + 1));
+		/* The publisher's own pace, between our interval and a day. */
+		hold = r->hr_max_age > 0 ? r->hr_max_age : 0;
+		if (fm != NULL && fm->fm_ttl > hold)
+			hold = fm->fm_ttl;
+		if (hold > POLLER_PAUSE_MAX)
+			hold = POLLER_PAUSE_MAX;
+		if (now + hold > next)
+			next = now + hold;
+	} else {
+		st->sf_errors++;
+		poller_set(&st->sf_last_error, why);
+		next = poller_backoff(iv, st->sf_errors, now);
+		if (r->hr_error == HTTP_OK && r->hr_status == 410) {
+			st->sf_gone = 1;
+			log_warnx("feed %s: 410 Gone: polling stops until its "
+			    "url changes in the configuration", feed);
+		} else if (r->hr_error == HTTP_OK && (r->hr_status == 429 ||
+		    r->hr_status == 503) && r->hr_retry_after > now) {
+			hold = r->hr_retry_after;
+			if (hold > now + POLLER_PAUSE_MAX)
+				hold = now + POLLER_PAUSE_MAX;
+			st->sf_paused_until = hold;
+			if (hold > next)
+				next = hold;
+		}
+		log_warnx("feed %s: %s (%d in a row; next try in %llds)", feed,
+		    why, st->sf_errors, (long long)(next - now));
+	}
+	if (r->hr_permanent_url != NULL && (st->sf_url == NULL ||
+	    strcmp(st->sf_url, r->hr_permanent_url) != 0)) {
+		log_info("feed %s: moved permanently to %s", feed,
+		    r->hr_permanent_url);
+		poller_set(&st->sf_url, r->hr_permanent_url);
+	}
+	st->sf_next_poll = next;
+	if (pl->pl_parse_failed && parsed && pl->pl_nparsed > 0)
+		log_info("feed %s: %s; %zu items read before it", feed,
+		    pl->pl_parse_err, pl->pl_nparsed);
+
+	n = poller_commit(pl, pl->pl_parser != NULL);
+	if (n == -1)
+		/* Nothing was stored: try again soon, as if it had failed. */
+		next = poller_backoff(iv, 1, now);
+	else
+		log_debug("feed %s: %zu items, %zu new, %d alerts", feed,
+		    pl->pl_nparsed, pl->pl_nitems, n);
+	if (n > 0 && p->p_outbox != NULL)
+		outbox_kick(p->p_outbox);
+
+	p->p_busy--;
+	pf->pf_inflight = 0;
+	if (pf->pf_removed)
+		poller_pfeed_free(pf);
+	else if (!st->sf_gone)
+		poller_schedule(pf, next);
+	poller_poll_free(pl);
+	if (p->p_busy == 0 && p->p_idle != NULL)
+		event_active(p->p_idle_ev, 0, 0);
+}
+
+static void
+poller_poll(struct pfeed *pf)
+{
+	struct poller		*p = pf->pf_poller;
+	const struct conf_feed	*cf = poller_conf_feed(p, pf->pf_name);
+	struct http_request	 rq;
+	struct poll		*pl;
+	char			 err[256];
+
+	if (pf->pf_inflight || p->p_stopping || cf == NULL)
+		return;
+	pl = xcalloc(1, sizeof(*pl));
+	pl->pl_poller = p;
+	pl->pl_feed = pf;
+	pl->pl_gen = p->p_gen;
+	pl->pl_gen->pg_refs++;
+	pl->pl_cf = cf;
+	pl->pl_now = (int64_t)time(NULL);
+	if (store_feed_get(p->p_store, pf->pf_name, &pl->pl_state, err,
+	    sizeof(err)) == -1)
+		log_warnx("feed %s: state: %s", pf->pf_name, err);
+	/* A permanent redirect counts while the configured url is the same. */
+	if (pl->pl_state.sf_url != NULL && pl->pl_state.sf_conf_url != NULL &&
+	    strcmp(pl->pl_state.sf_conf_url, cf->cf_url) == 0)
+		pl->pl_url = xstrdup(pl->pl_state.sf_url);
+	else {
+		pl->pl_url = xstrdup(cf->cf_url);
+		poller_set(&pl->pl_state.sf_url, NULL);
+		/* New url: its validators are not ours to send. */
+		poller_set(&pl->pl_state.sf_etag, NULL);
+		poller_set(&pl->pl_state.sf_last_modified, NULL);
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.hq_url = pl->pl_url;
+	rq.hq_etag = pl->pl_state.sf_etag;
+	rq.hq_last_modified = pl->pl_state.sf_last_modified;
+	rq.hq_allow_file = strncasecmp(cf->cf_url, "file:", 5) == 0;
+	rq.hq_on_data = poller_data_cb;
+	rq.hq_on_done = poller_done_cb;
+	rq.hq_arg = pl;
+	pf->pf_inflight = 1;
+	p->p_busy++;
+	log_debug("feed %s: fetching %s", pf->pf_name, pl->pl_url);
+	http_start(p->p_http, &rq);
+}
+
+/* ------------------------------------------------------------ life cycle */
+
+static void
+poller_idle_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct poller	*p = arg;
+
+	(void)fd;
+	(void)ev;
+	if (p->p_busy == 0 && p->p_idle != NULL)
+		p->p_idle(p->p_idle_arg);
+}
+
+struct poller *
+poller_new(struct event_base *base, struct store *st, struct http *ht,
+    struct outbox *ob, struct poller_gen *gen, int flags)
+{
+	struct poller	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->p_base = base;
+	p->p_store = st;
+	p->p_http = ht;
+	p->p_outbox = ob;
+	p->p_gen = gen;
+	gen->pg_refs++;
+	p->p_flags = flags;
+	p->p_doc = rules_doc_new();
+	if ((p->p_idle_ev = event_new(base, -1, 0, poller_idle_cb, p)) == NULL)
+		abort();
+	return p;
+}
+
+void
+poller_start(struct poller *p)
+{
+	const struct config	*cfg = p->p_gen->pg_conf;
+	size_t			 i;
+
+	p->p_feeds = xcalloc(cfg->c_nfeeds, sizeof(*p->p_feeds));
+	p->p_nfeeds = cfg->c_nfeeds;
+	for (i = 0; i < cfg->c_nfeeds; i++)
+		p->p_feeds[i] = poller_pfeed_new(p, cfg->c_feeds[i].cf_name);
+	for (i = 0; i < p->p_nfeeds; i++)
+		poller_arm(p, p->p_feeds[i]);
+	if (p->p_busy == 0 && p->p_idle != NULL)
+		event_active(p->p_idle_ev, 0, 0);
+}
+
+void
+poller_set_gen(struct poller *p, struct poller_gen *gen)
+{
+	const struct config	*cfg = gen->pg_conf;
+	struct pfeed		**nf, *pf;
+	size_t			 i, j, nn = cfg->c_nfeeds;
+	int			*fresh;
+
+	gen->pg_refs++;
+	poller_gen_unref(p->p_gen);
+	p->p_gen = gen;
+	nf = xcalloc(nn, sizeof(*nf));
+	fresh = xcalloc(nn, sizeof(*fresh));
+	for (i = 0; i < nn; i++) {
+		for (j = 0; j < p->p_nfeeds; j++)
+			if (p->p_feeds[j] != NULL && strcmp(p->p_feeds[j]->pf_name,
+			    cfg->c_feeds[i].cf_name) == 0)
+				break;
+		if (j < p->p_nfeeds) {
+			nf[i] = p->p_feeds[j];
+			p->p_feeds[j] = NULL;
+		} else {
+			nf[i] = poller_pfeed_new(p, cfg->c_feeds[i].cf_name);
+			fresh[i] = 1;
+		}
+	}
+	for (j = 0; j < p->p_nfeeds; j++) {
+		if ((pf = p->p_feeds[j]) == NULL)
+			continue;
+		log_info("feed %s: removed from the configuration",
+		    pf->pf_name);
+		if (pf->pf_inflight) {
+			evtimer_del(pf->pf_timer);
+			pf->pf_removed = 1;
+		} else
+			poller_pfeed_free(pf);
+	}
+	free(p->p_feeds);
+	p->p_feeds = nf;
+	p->p_nfeeds = nn;
+	/* New feeds start; kept ones keep their schedule (or a new url). */
+	for (i = 0; i < nn; i++)
+		if (fresh[i])
+			poller_arm(p, nf[i]);
+		else if (!nf[i]->pf_inflight) {
+			evtimer_del(nf[i]->pf_timer);
+			poller_arm(p, nf[i]);
+		}
+	free(fresh);
+}
+
+void
+poller_stop(struct poller *p)
+{
+	size_t	i;
+
+	p->p_stopping = 1;
+	for (i = 0; i < p->p_nfeeds; i++)
+		evtimer_del(p->p_feeds[i]->pf_timer);
+}
+
+int
+poller_busy(const struct poller *p)
+{
+	return p->p_busy;
+}
+
+void
+poller_on_idle(struct poller *p, void (*cb)(void *), void *arg)
+{
+	p->p_idle = cb;
+	p->p_idle_arg = arg;
+}
+
+void
+poller_free(struct poller *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->p_nfeeds; i++)
+		poller_pfeed_free(p->p_feeds[i]);
+	free(p->p_feeds);
+	rules_doc_free(p->p_doc);
+	event_free(p->p_idle_ev);
+	poller_gen_unref(p->p_gen);
+	free(p);
+}
