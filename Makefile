@@ -43,7 +43,7 @@ BUILD		= build
 endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
-PURE		= util conf date html text rules feed alert
+PURE		= util conf date html text rules rules_match feed alert
 ADAPTERS	= log store http sink
 ORCH		= poller outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
@@ -55,13 +55,16 @@ UNIT_conf	= conf util
 UNIT_date	= date util
 UNIT_html	= html util
 UNIT_text	= text html util
-UNIT_rules	= rules text html util
+UNIT_rules	= rules rules_match text html util
 UNIT_feed	= feed date html text util
 UNIT_alert	= alert date text html util conf
 UNIT_store	= store util
 UNIT_BINS	= $(UNIT_TESTS:%=$(BUILD)/test_%)
 
-.PHONY: all deps demo check unit install uninstall clean FORCE
+.PHONY: all deps demo check unit conformance install uninstall clean FORCE
+
+# The project's shared folder (design notes, conformance corpus, bench).
+SHARED		?= ../shared
 
 all: newswatchd
 
@@ -83,7 +86,7 @@ $(BUILD)/test_%.o: tests/unit/test_%.c $(wildcard include/*.h) tests/unit/unit.h
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
 
 .SECONDEXPANSION:
-$(BUILD)/test_%: $(BUILD)/test_%.o $$(patsubst %,$(BUILD)/%.o,$$(UNIT_$$*))
+$(BUILD)/test_%: $(BUILD)/test_%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(UNIT_$$*)))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
@@ -104,6 +107,11 @@ deps:
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# feedparser's test corpus, scored on ./newswatchd --parse (informational).
+conformance: newswatchd
+	python3 $(SHARED)/conformance/score.py $(SHARED)/conformance/cases.jsonl \
+		$(SHARED)/conformance/feedparser -- ./newswatchd --parse
 
 demo: newswatchd
 	@sh conf/demo.sh ./newswatchd

@@ -95,39 +95,24 @@ main_notify(const char *msg)
  * The configuration and every rule, compiled: NULL with every problem as
  * "FILE:LINE: message" lines in errs.
  */
+static int
+main_rule_cb(void *arg, size_t wl, int exclude, const char *rule, char *err,
+    size_t errlen)
+{
+	return rules_add(arg, (unsigned)wl, exclude ? RULES_EXCLUDE :
+	    RULES_MATCH, rule, err, errlen);
+}
+
 static struct poller_gen *
 main_load(const char *file, struct sbuf *errs)
 {
-	struct config		*cfg;
-	struct rules		*r;
-	char			 err[512];
-	size_t			 i, j;
-	int			 bad = 0;
+	struct config	*cfg;
+	struct rules	*r;
 
-	if ((cfg = conf_load(file, errs)) == NULL)
-		return NULL;
+	/* Rules compile as the file is read: all errors, in line order. */
 	r = rules_new();
-	for (i = 0; i < cfg->c_nwatchlists; i++) {
-		const struct conf_watchlist *w = &cfg->c_watchlists[i];
-
-		for (j = 0; j < w->cw_nmatch; j++)
-			if (rules_add(r, (unsigned)i, RULES_MATCH,
-			    w->cw_match[j].cr_text, err, sizeof(err)) == -1) {
-				sbuf_printf(errs, "%s:%d: %s\n", file,
-				    w->cw_match[j].cr_line, err);
-				bad = 1;
-			}
-		for (j = 0; j < w->cw_nexclude; j++)
-			if (rules_add(r, (unsigned)i, RULES_EXCLUDE,
-			    w->cw_exclude[j].cr_text, err, sizeof(err)) == -1) {
-				sbuf_printf(errs, "%s:%d: %s\n", file,
-				    w->cw_exclude[j].cr_line, err);
-				bad = 1;
-			}
-	}
-	if (bad) {
+	if ((cfg = conf_load_rules(file, main_rule_cb, r, errs)) == NULL) {
 		rules_free(r);
-		conf_free(cfg);
 		return NULL;
 	}
 	rules_finish(r);
@@ -445,8 +430,9 @@ main_test(const char *file)
 		return 1;
 	}
 	sbuf_free(&errs);
-	fprintf(stderr, "%s: configuration OK: %zu feeds, %zu watchlists, "
-	    "%zu rules\n", file, g->pg_conf->c_nfeeds,
+	/* Silence is success; -v says what was read. */
+	log_debug("%s: configuration OK: %zu feeds, %zu watchlists, "
+	    "%zu rules", file, g->pg_conf->c_nfeeds,
 	    g->pg_conf->c_nwatchlists, rules_count(g->pg_rules));
 	poller_gen_unref(g);
 	return 0;

@@ -280,7 +280,9 @@ poller_hit_cb(void *arg, unsigned wl, const char *const *words, size_t nwords)
 	a.a_item_id = pl->pl_cur_key;
 	a.a_title = it->fi_title;
 	a.a_link = it->fi_link;
-	a.a_published = it->fi_published;
+	/* RSS 1.0 and others only say dc:date (updated): better than none. */
+	a.a_published = it->fi_published != DATE_NONE ? it->fi_published :
+	    it->fi_updated;
 	a.a_author = it->fi_author;
 	a.a_summary = pl->pl_cur_summary;
 	a.a_detected_at = pl->pl_now;

@@ -94,6 +94,19 @@ struct config	*conf_parse(const char *file, const char *text, size_t len,
 		    struct sbuf *errs);
 /* Reads and parses a file; an unreadable file is one "FILE: …" line. */
 struct config	*conf_load(const char *file, struct sbuf *errs);
+
+/*
+ * The same, calling fn for each match (exclude 0) or exclude (exclude 1)
+ * line of watchlist number wl as it is read, so that a bad rule is
+ * reported in line order among the other problems.  fn returns 0, or -1
+ * with a message in err.
+ */
+typedef int	conf_rule_fn(void *arg, size_t wl, int exclude,
+		    const char *rule, char *err, size_t errlen);
+struct config	*conf_parse_rules(const char *file, const char *text,
+		    size_t len, conf_rule_fn *fn, void *arg, struct sbuf *errs);
+struct config	*conf_load_rules(const char *file, conf_rule_fn *fn,
+		    void *arg, struct sbuf *errs);
 void		 conf_free(struct config *);
 
 /* Lookups by name; NULL when absent. */

@@ -68,4 +68,11 @@ typedef void	rules_hit_cb(void *arg, unsigned wl, const char *const *words,
 size_t		 rules_match(struct rules *, struct rules_doc *,
 		    rules_hit_cb *, void *arg);
 
+/*
+ * For tests and benchmarks: how many rule evaluations rules_match() has
+ * run since rules_new(), to show that the index skips rules whose words
+ * an item lacks.
+ */
+size_t		 rules_evaluated(const struct rules *);
+
 #endif

@@ -46,23 +46,38 @@ struct store_delivery {
 
 /*
  * Opens (creating if needed) DIR/newswatch.db: WAL, synchronous=FULL,
- * busy_timeout.  dry: never write; if there is no database yet, work on an
- * empty one in memory.  NULL with err on failure (a corrupt file is an
- * error, never replaced).
+ * busy_timeout.  dry: never write; work on a private copy in memory of
+ * the database (an empty one if there is none yet), so that a dry run
+ * dedups like a real one and the file, its directory and its lock are
+ * never touched.  NULL with err on failure (a corrupt file, or one of a
+ * newer schema, is an error, never replaced).
  */
 struct store	*store_open(const char *dir, int dry, char *err, size_t errlen);
 void		 store_close(struct store *);
+/* 0 if commits are durable as designed (WAL, synchronous=FULL), -1. */
+int		 store_check(struct store *, char *err, size_t errlen);
 
 /* 1 and *out filled if the feed has state, 0 if not, -1 with err. */
 int		 store_feed_get(struct store *, const char *feed,
 		    struct store_feed *out, char *err, size_t errlen);
 void		 store_feed_clear(struct store_feed *);
+/*
+ * Calls cb for every feed with state, by name; a non-zero return from cb
+ * stops the walk and is returned.  0, or -1 with err.  For status pages.
+ */
+int		 store_feed_each(struct store *, int (*cb)(void *,
+		    const char *feed, const struct store_feed *), void *arg,
+		    char *err, size_t errlen);
 
 /* Outside a transaction, a read: 1 if (feed, key) was seen, 0 if not, -1. */
 int		 store_item_seen(struct store *, const char *feed,
 		    const char *key);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+/*
+ * BEGIN IMMEDIATE / COMMIT / ROLLBACK.  A commit that fails (disk full)
+ * rolls back: nothing of the transaction is kept and none stays open.
+ * store_rollback() without a transaction does nothing.
+ */
 int		 store_begin(struct store *, char *err, size_t errlen);
 int		 store_commit(struct store *, char *err, size_t errlen);
 void		 store_rollback(struct store *);
@@ -80,7 +95,10 @@ int		 store_item_add(struct store *, const char *feed,
 int		 store_story_claim(struct store *, const char *watchlist,
 		    const char *norm_link, const char *norm_title, int64_t now,
 		    char *err, size_t errlen);
-/* Queues alert id (JSON json) for each sink; an id queued before is kept. */
+/*
+ * Queues alert id (JSON json) for each sink; an id queued before is kept
+ * with its deliveries as they are.  1 if queued, 0 if it was, -1 with err.
+ */
 int		 store_alert_add(struct store *, const char *alert_id,
 		    const char *watchlist, const char *json,
 		    const char *const *sinks, size_t nsinks, int64_t now,
@@ -109,7 +127,9 @@ int		 store_delivery_expire(struct store *, int64_t before,
 		    char *err, size_t errlen);
 /* Earliest sd_next_try of a live delivery, or -1 if the queue is empty. */
 int64_t		 store_delivery_next(struct store *);
-/* Live deliveries queued. */
+/* Live deliveries queued; -1 on error. */
 int64_t		 store_delivery_count(struct store *);
+/* Dead deliveries kept (expired, never accepted); -1 on error. */
+int64_t		 store_delivery_dead(struct store *);
 
 #endif

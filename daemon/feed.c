@@ -1,0 +1,1228 @@
+/*
+ * feed.c: bytes -> items with a libxml2 SAX2 push parser (pure).
+ *
+ * One pass, no tree: each element is mapped to a field by its namespace
+ * and name, its text gathered in one buffer, and an item is handed to the
+ * caller at its end element and freed.  Field meanings are feedparser's
+ * (../shared/conformance/README.md).
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/entities.h>
+#include <libxml/uri.h>
+
+#include "date.h"
+#include "feed.h"
+#include "html.h"
+#include "util.h"
+
+#define NS_ATOM10	"http://www.w3.org/2005/Atom"
+#define NS_ATOM03	"http://purl.org/atom/ns#"
+#define NS_RSS10	"http://purl.org/rss/1.0/"
+#define NS_RSS090	"http://my.netscape.com/rdf/simple/0.9/"
+#define NS_RDF		"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define NS_DC		"http://purl.org/dc/elements/1.1/"
+#define NS_DCTERMS	"http://purl.org/dc/terms/"
+#define NS_CONTENT	"http://purl.org/rss/1.0/modules/content/"
+#define NS_SY		"http://purl.org/rss/1.0/modules/syndication/"
+#define NS_XHTML	"http://www.w3.org/1999/xhtml"
+#define NS_ITUNES	"http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_XML		"http://www.w3.org/XML/1998/namespace"
+
+/* Deeper elements are still parsed but take no part in xml:base. */
+#define FEED_MAX_DEPTH	256
+/* Bytes held back to look for a BOM or an XML declaration. */
+#define FEED_SNIFF	1024
+
+enum feed_kind { KIND_NONE, KIND_RSS, KIND_RDF, KIND_ATOM };
+
+/* What an element means; the order is that of the table below. */
+enum feed_field {
+	F_NONE, F_TITLE, F_LINK, F_ID, F_SUMMARY, F_CONTENT, F_PUBLISHED,
+	F_UPDATED, F_AUTHOR, F_CATEGORY, F_TTL, F_SYPERIOD, F_SYFREQ,
+	F_ANAME, F_AEMAIL
+};
+
+/* How a field's text is read. */
+enum feed_mode { M_TEXT, M_HTML, M_XHTML, M_BASE64 };
+
+/*
+ * Element -> field, by namespace ("" for none) and local name.  A core
+ * namespace entry ("*") matches no namespace, RSS 1.0/0.90 and Atom.
+ */
+struct feed_map {
+	const char	*fm_ns;
+	const char	*fm_name;
+	enum feed_field	 fm_field;
+	int		 fm_prio;	/* a higher one replaces a lower */
+};
+
+static const struct feed_map feed_map[] = {
+	{ "*", "title", F_TITLE, 2 },
+	{ NS_DC, "title", F_TITLE, 1 },
+	{ "*", "link", F_LINK, 2 },
+	{ "*", "guid", F_ID, 2 },
+	{ "*", "id", F_ID, 2 },
+	{ "*", "description", F_SUMMARY, 2 },
+	{ "*", "summary", F_SUMMARY, 2 },
+	{ NS_DC, "description", F_SUMMARY, 1 },
+	{ NS_ITUNES, "summary", F_SUMMARY, 0 },
+	{ "*", "abstract", F_SUMMARY, 1 },
+	{ NS_CONTENT, "encoded", F_CONTENT, 2 },
+	{ "*", "content", F_CONTENT, 2 },
+	{ NS_XHTML, "body", F_CONTENT, 1 },
+	{ "*", "fullitem", F_CONTENT, 1 },
+	{ "*", "pubDate", F_PUBLISHED, 2 },
+	{ "*", "published", F_PUBLISHED, 2 },
+	{ "*", "issued", F_PUBLISHED, 2 },
+	{ NS_DCTERMS, "issued", F_PUBLISHED, 1 },
+	{ "*", "updated", F_UPDATED, 2 },
+	{ "*", "modified", F_UPDATED, 2 },
+	{ NS_DC, "date", F_UPDATED, 1 },
+	{ NS_DCTERMS, "modified", F_UPDATED, 1 },
+	{ "*", "author", F_AUTHOR, 2 },
+	{ NS_DC, "creator", F_AUTHOR, 1 },
+	{ NS_DC, "author", F_AUTHOR, 1 },
+	{ NS_ITUNES, "author", F_AUTHOR, 0 },
+	{ "*", "category", F_CATEGORY, 1 },
+	{ NS_DC, "subject", F_CATEGORY, 1 },
+	{ "*", "ttl", F_TTL, 1 },
+	{ NS_SY, "updatePeriod", F_SYPERIOD, 1 },
+	{ NS_SY, "updateFrequency", F_SYFREQ, 1 },
+};
+
+/* One field of the item (or feed) being built. */
+struct feed_val {
+	char	*fv_str;
+	int	 fv_prio;
+};
+
+struct feed_parser {
+	xmlParserCtxtPtr	 fp_ctx;
+	xmlSAXHandler		 fp_sax;
+	char			*fp_url;
+	char			*fp_charset;
+	feed_item_cb		*fp_cb;
+	void			*fp_arg;
+	struct feed_meta	 fp_meta;
+	enum feed_kind		 fp_kind;
+	int			 fp_root;	/* a feed root was seen */
+	int			 fp_refused;	/* entities declared */
+	int			 fp_failed;
+	char			 fp_err[160];
+	size_t			 fp_nitems;
+	struct sbuf		 fp_sniff;	/* bytes before the context */
+	int			 fp_depth;
+	char			*fp_base[FEED_MAX_DEPTH];
+
+	/* Where we are. */
+	int			 fp_chan_depth;	/* channel or feed element */
+	int			 fp_item_depth;	/* 0: not in an item */
+	int			 fp_author_depth;
+
+	/* The field being read. */
+	enum feed_field		 fp_field;
+	int			 fp_field_depth;
+	int			 fp_field_prio;
+	enum feed_mode		 fp_mode;
+	int			 fp_strip_div;	/* Atom 1.0 xhtml wrapper */
+	int			 fp_field_html;	/* type said HTML */
+	struct sbuf		 fp_text;
+	char			*fp_field_base;
+
+	/* The item being built. */
+	struct feed_val		 fp_v[F_AEMAIL + 1];
+	int			 fp_link_alt;	/* link came from rel=alternate */
+	int			 fp_guid_link;	/* guid is a permalink */
+	char			**fp_cats;
+	size_t			 fp_ncats;
+	char			*fp_about;
+	struct feed_val		 fp_fv[F_AEMAIL + 1];	/* feed level */
+
+	/* Entities handed to libxml for HTML names, freed with the parser. */
+	xmlEntityPtr		*fp_ents;
+	size_t			 fp_nents;
+};
+
+static const char *
+feed_curbase(const struct feed_parser *fp)
+{
+	int	d;
+
+	for (d = fp->fp_depth < FEED_MAX_DEPTH ? fp->fp_depth :
+	    FEED_MAX_DEPTH - 1; d >= 0; d--)
+		if (fp->fp_base[d] != NULL)
+			return fp->fp_base[d];
+	return fp->fp_url;
+}
+
+static char *
+feed_resolve(const char *uri, const char *base)
+{
+	xmlChar	*u;
+	char	*r;
+
+	if (base == NULL || *base == '\0')
+		return xstrdup(uri);
+	if ((u = xmlBuildURI((const xmlChar *)uri, (const xmlChar *)base)) ==
+	    NULL)
+		return xstrdup(uri);
+	r = xstrdup((const char *)u);
+	xmlFree(u);
+	return r;
+}
+
+static void
+feed_fail(struct feed_parser *fp, const char *msg)
+{
+	if (!fp->fp_failed) {
+		fp->fp_failed = 1;
+		util_strlcpy(fp->fp_err, msg, sizeof(fp->fp_err));
+	}
+	if (fp->fp_ctx != NULL)
+		xmlStopParser(fp->fp_ctx);
+}
+
+/* Trims surrounding whitespace in place. */
+static char *
+feed_trim(char *s)
+{
+	size_t	n;
+	char	*p = s;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	memmove(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+static int
+feed_core_ns(const char *ns)
+{
+	return ns == NULL || strcmp(ns, NS_ATOM10) == 0 ||
+	    strcmp(ns, NS_ATOM03) == 0 || strcmp(ns, NS_RSS10) == 0 ||
+	    strcmp(ns, NS_RSS090) == 0;
+}
+
+static const struct feed_map *
+feed_lookup(const char *ns, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
+		if (strcmp(feed_map[i].fm_name, name) != 0)
+			continue;
+		if (strcmp(feed_map[i].fm_ns, "*") == 0 ? feed_core_ns(ns) :
+		    (ns != NULL && strcmp(feed_map[i].fm_ns, ns) == 0))
+			return &feed_map[i];
+	}
+	return NULL;
+}
+
+/*
+ * Copies an attribute value, decoding the HTML references libxml2 left
+ * in it (feed_sax_entity()); XML's own are already decoded.
+ */
+static char *
+feed_attr_copy(const char *s, size_t len)
+{
+	struct sbuf	 sb;
+	char		 buf[HTML_ENTITY_MAX];
+	const char	*semi;
+	size_t		 i, n;
+
+	sbuf_init(&sb);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '&' && (semi = memchr(s + i, ';', len - i)) != NULL &&
+		    semi - (s + i) <= 33 && (n = html_entity_decode(s + i + 1,
+		    (size_t)(semi - (s + i) - 1), buf)) > 0) {
+			sbuf_add(&sb, buf, n);
+			i = (size_t)(semi - s);
+		} else
+			sbuf_addc(&sb, s[i]);
+	}
+	/* The buffer is handed over as is (sbuf_detach() would allocate). */
+	return sb.sb_buf;
+}
+
+/* The value of attribute name (in namespace ns, or none) or NULL; to free. */
+static char *
+feed_attr(int nattr, const xmlChar **attrs, const char *ns, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < nattr; i++) {
+		const xmlChar	**a = attrs + i * 5;
+
+		if (strcmp((const char *)a[0], name) != 0)
+			continue;
+		if (ns == NULL ? a[2] != NULL :
+		    (a[2] == NULL || strcmp((const char *)a[2], ns) != 0))
+			continue;
+		return feed_attr_copy((const char *)a[3], (size_t)(a[4] - a[3]));
+	}
+	return NULL;
+}
+
+static void
+feed_val_set(struct feed_val *v, char *s, int prio)
+{
+	if (v->fv_str != NULL && v->fv_prio > prio) {
+		free(s);
+		return;
+	}
+	free(v->fv_str);
+	v->fv_str = s;
+	v->fv_prio = prio;
+}
+
+static void
+feed_item_reset(struct feed_parser *fp)
+{
+	size_t	i;
+
+	for (i = 0; i <= F_AEMAIL; i++) {
+		free(fp->fp_v[i].fv_str);
+		fp->fp_v[i].fv_str = NULL;
+		fp->fp_v[i].fv_prio = 0;
+	}
+	for (i = 0; i < fp->fp_ncats; i++)
+		free(fp->fp_cats[i]);
+	free(fp->fp_cats);
+	fp->fp_cats = NULL;
+	fp->fp_ncats = 0;
+	free(fp->fp_about);
+	fp->fp_about = NULL;
+	fp->fp_link_alt = 0;
+	fp->fp_guid_link = 1;
+}
+
+static void
+feed_add_category(struct feed_parser *fp, char *s)
+{
+	if (*s == '\0' || fp->fp_ncats >= FEED_MAX_CATEGORIES) {
+		free(s);
+		return;
+	}
+	fp->fp_cats = xreallocarray(fp->fp_cats, fp->fp_ncats + 1,
+	    sizeof(*fp->fp_cats));
+	fp->fp_cats[fp->fp_ncats++] = s;
+}
+
+/* Appends to the field text, up to FEED_MAX_FIELD, cut at a UTF-8 boundary. */
+static void
+feed_text_add(struct feed_parser *fp, const char *s, size_t len)
+{
+	size_t	room;
+
+	if (fp->fp_text.sb_len >= FEED_MAX_FIELD)
+		return;
+	room = FEED_MAX_FIELD - fp->fp_text.sb_len;
+	if (len > room) {
+		len = room;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	sbuf_add(&fp->fp_text, s, len);
+}
+
+/* Inline XHTML is kept as markup: text must be escaped again. */
+static void
+feed_text_escaped(struct feed_parser *fp, const char *s, size_t len,
+    int attr)
+{
+	size_t	i, start = 0;
+	const char *rep;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '"':
+			rep = attr ? "&quot;" : NULL;
+			break;
+		default:
+			rep = NULL;
+		}
+		if (rep == NULL)
+			continue;
+		feed_text_add(fp, s + start, i - start);
+		feed_text_add(fp, rep, strlen(rep));
+		start = i + 1;
+	}
+	feed_text_add(fp, s + start, len - start);
+}
+
+static size_t
+feed_base64(char *s)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*p;
+	char			*o = s;
+	unsigned		 acc = 0;
+	int			 bits = 0;
+
+	for (p = s; *p != '\0'; p++) {
+		const char *c;
+
+		if (*p == '=')
+			break;
+		if ((c = strchr(b64, *p)) == NULL || *p == '\0')
+			continue;
+		acc = (acc << 6) | (unsigned)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			*o++ = (char)((acc >> bits) & 0xff);
+		}
+	}
+	*o = '\0';
+	return (size_t)(o - s);
+}
+
+/*
+ * feedparser's lookslikehtml(): an RSS title is plain text unless it has
+ * an end tag or a reference and only harmless tags.
+ */
+static int
+feed_looks_html(const char *s)
+{
+	const char	*p;
+	int		 any = 0;
+
+	for (p = s; *p != '\0'; p++) {
+		if (p[0] == '<' && p[1] == '/' && isalnum((unsigned char)p[2]))
+			any = 1;
+		if (p[0] == '&' && (p[1] == '#' || isalnum((unsigned char)p[1]))) {
+			const char *q = p + 1 + (p[1] == '#');
+
+			while (isalnum((unsigned char)*q) || *q == '_')
+				q++;
+			if (*q == ';')
+				any = 1;
+		}
+	}
+	if (!any)
+		return 0;
+	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
+		const char	*q = p + 1 + (p[1] == '/');
+		char		 tag[16], *t, *san;
+		size_t		 n = 0;
+
+		while ((isalnum((unsigned char)*q) || *q == '_') && n < 15)
+			tag[n++] = (char)tolower((unsigned char)*q++);
+		tag[n] = '\0';
+		if (n == 0)
+			continue;
+		/* The sanitizer keeps exactly the harmless ones. */
+		t = xasprintf("<%s>", tag);
+		san = html_sanitize(t, strlen(t), NULL);
+		free(t);
+		n = strlen(san);
+		free(san);
+		if (n == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Starts reading a field's text; mode from the type (and Atom 0.3 mode). */
+static void
+feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
+    int nattr, const xmlChar **attrs)
+{
+	char	*type, *mode;
+	int	 atom = fp->fp_kind == KIND_ATOM;
+
+	fp->fp_field = f;
+	fp->fp_field_depth = fp->fp_depth;
+	fp->fp_field_prio = prio;
+	fp->fp_strip_div = 0;
+	fp->fp_field_html = 0;
+	sbuf_reset(&fp->fp_text);
+	free(fp->fp_field_base);
+	fp->fp_field_base = xstrdup(feed_curbase(fp) ? feed_curbase(fp) : "");
+	fp->fp_mode = (f == F_SUMMARY || f == F_CONTENT) ? M_HTML : M_TEXT;
+	if (!atom && f != F_TITLE)
+		return;
+	type = feed_attr(nattr, attrs, NULL, "type");
+	mode = feed_attr(nattr, attrs, NULL, "mode");
+	if (atom)
+		fp->fp_mode = M_TEXT;
+	if (type != NULL) {
+		for (char *t = type; *t != '\0'; t++)
+			*t = (char)tolower((unsigned char)*t);
+		feed_trim(type);
+		if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0) {
+			fp->fp_mode = M_HTML;
+			fp->fp_field_html = 1;
+		} else if (strcmp(type, "xhtml") == 0 ||
+		    strcmp(type, "application/xhtml+xml") == 0) {
+			fp->fp_mode = M_XHTML;
+			fp->fp_strip_div = strcmp(type, "xhtml") == 0;
+		} else if (strcmp(type, "text") == 0 ||
+		    strncmp(type, "text/", 5) == 0 || *type == '\0') {
+			fp->fp_mode = M_TEXT;
+		} else if (strstr(type, "xml") != NULL) {
+			fp->fp_mode = M_XHTML;
+		} else if (atom && strcmp(fp->fp_meta.fm_format, "atom1.0") == 0) {
+			/* RFC 4287 4.1.3.3: other types are base64. */
+			fp->fp_mode = M_BASE64;
+		}
+	}
+	if (mode != NULL) {
+		if (strcmp(mode, "base64") == 0)
+			fp->fp_mode = M_BASE64;
+		else if (strcmp(mode, "escaped") == 0 && fp->fp_mode == M_XHTML)
+			fp->fp_mode = M_HTML;
+	}
+	free(type);
+	free(mode);
+}
+
+/* Text of the field as feedparser gives it: decoded, sanitized if HTML. */
+static char *
+feed_field_value(struct feed_parser *fp)
+{
+	char	*s = fp->fp_text.sb_buf, *r;
+	size_t	 len = fp->fp_text.sb_len;
+	int	 html;
+
+	if (fp->fp_mode == M_BASE64) {
+		len = feed_base64(s);
+		fp->fp_text.sb_len = len;
+		html = 1;
+	} else
+		html = fp->fp_mode != M_TEXT;
+	if (fp->fp_field == F_TITLE && fp->fp_mode == M_TEXT &&
+	    fp->fp_kind != KIND_ATOM && feed_looks_html(s))
+		html = 1;
+	if (fp->fp_mode == M_BASE64 && (fp->fp_field == F_SUMMARY ||
+	    fp->fp_field == F_CONTENT || fp->fp_field == F_TITLE))
+		html = 1;
+	if (!html || (fp->fp_field != F_TITLE && fp->fp_field != F_SUMMARY &&
+	    fp->fp_field != F_CONTENT))
+		return feed_trim(xstrndup(s, len));
+	r = html_sanitize(s, len, fp->fp_field_base);
+	return r;
+}
+
+static void
+feed_author_flush(struct feed_parser *fp)
+{
+	struct feed_val	*n = &fp->fp_v[F_ANAME], *e = &fp->fp_v[F_AEMAIL];
+	char		*a = NULL;
+
+	if (n->fv_str != NULL && *n->fv_str != '\0' && e->fv_str != NULL &&
+	    *e->fv_str != '\0')
+		a = xasprintf("%s (%s)", n->fv_str, e->fv_str);
+	else if (n->fv_str != NULL && *n->fv_str != '\0')
+		a = xstrdup(n->fv_str);
+	else if (e->fv_str != NULL && *e->fv_str != '\0')
+		a = xstrdup(e->fv_str);
+	if (a != NULL && fp->fp_v[F_AUTHOR].fv_str == NULL)
+		feed_val_set(&fp->fp_v[F_AUTHOR], a, 2);
+	else
+		free(a);
+	free(n->fv_str);
+	free(e->fv_str);
+	n->fv_str = e->fv_str = NULL;
+}
+
+static void
+feed_field_end(struct feed_parser *fp)
+{
+	enum feed_field	 f = fp->fp_field;
+	struct feed_val	*v;
+	char		*s;
+	long long	 n;
+
+	s = feed_field_value(fp);
+	fp->fp_field = F_NONE;
+	v = fp->fp_item_depth ? fp->fp_v : fp->fp_fv;
+	switch (f) {
+	case F_CATEGORY:
+		if (fp->fp_item_depth && *s != '\0')
+			feed_add_category(fp, feed_trim(s));
+		else
+			free(s);
+		return;
+	case F_LINK:
+		if (*s == '\0') {
+			free(s);
+			return;
+		}
+		if (v[F_LINK].fv_str != NULL) {
+			free(s);
+			return;
+		}
+		v[F_LINK].fv_str = feed_resolve(s, fp->fp_field_base);
+		free(s);
+		return;
+	case F_ID:
+		/* A guid that is a permalink is resolved like a link. */
+		if (fp->fp_guid_link && fp->fp_kind == KIND_RSS && *s != '\0' &&
+		    strchr(s, ':') == NULL && strncmp(s, "/", 1) == 0) {
+			char *r = feed_resolve(s, fp->fp_field_base);
+			free(s);
+			s = r;
+		}
+		break;
+	case F_TTL:
+	case F_SYPERIOD:
+	case F_SYFREQ:
+		if (fp->fp_item_depth) {
+			free(s);
+			return;
+		}
+		break;
+	case F_ANAME:
+	case F_AEMAIL:
+		free(v[f].fv_str);
+		v[f].fv_str = s;
+		return;
+	default:
+		break;
+	}
+	if (f == F_TTL && (n = strtoll(s, NULL, 10)) > 0 && n < 1000000)
+		fp->fp_meta.fm_ttl = n * 60;
+	feed_val_set(&v[f], s, fp->fp_field_prio);
+}
+
+/* Hands the finished item out and forgets it. */
+static void
+feed_item_end(struct feed_parser *fp)
+{
+	struct feed_item	 it;
+	struct feed_val		*v = fp->fp_v;
+
+	if (fp->fp_nitems >= FEED_MAX_ITEMS) {
+		feed_item_reset(fp);
+		return;
+	}
+	memset(&it, 0, sizeof(it));
+	if (v[F_ID].fv_str == NULL && fp->fp_about != NULL) {
+		v[F_ID].fv_str = fp->fp_about;
+		fp->fp_about = NULL;
+	}
+	if (v[F_LINK].fv_str == NULL && v[F_ID].fv_str != NULL &&
+	    fp->fp_guid_link && fp->fp_kind == KIND_RSS &&
+	    (strncmp(v[F_ID].fv_str, "http://", 7) == 0 ||
+	    strncmp(v[F_ID].fv_str, "https://", 8) == 0))
+		v[F_LINK].fv_str = xstrdup(v[F_ID].fv_str);
+	if (v[F_SUMMARY].fv_str == NULL && v[F_CONTENT].fv_str != NULL)
+		v[F_SUMMARY].fv_str = xstrdup(v[F_CONTENT].fv_str);
+	it.fi_id = v[F_ID].fv_str;
+	it.fi_title = v[F_TITLE].fv_str;
+	it.fi_link = v[F_LINK].fv_str;
+	it.fi_author = v[F_AUTHOR].fv_str;
+	it.fi_summary = v[F_SUMMARY].fv_str;
+	it.fi_content = v[F_CONTENT].fv_str;
+	it.fi_published = v[F_PUBLISHED].fv_str ?
+	    date_parse(v[F_PUBLISHED].fv_str) : DATE_NONE;
+	it.fi_updated = v[F_UPDATED].fv_str ?
+	    date_parse(v[F_UPDATED].fv_str) : DATE_NONE;
+	it.fi_categories = fp->fp_cats;
+	it.fi_ncategories = fp->fp_ncats;
+	fp->fp_nitems++;
+	if (fp->fp_cb != NULL)
+		fp->fp_cb(fp->fp_arg, &it);
+	feed_item_reset(fp);
+}
+
+/* The root element decides the format. */
+static void
+feed_root(struct feed_parser *fp, const char *name, const char *ns,
+    int nattr, const xmlChar **attrs)
+{
+	char	*ver;
+
+	if (strcmp(name, "rss") == 0) {
+		fp->fp_kind = KIND_RSS;
+		ver = feed_attr(nattr, attrs, NULL, "version");
+		fp->fp_meta.fm_format = ver != NULL && strncmp(ver, "0.9", 3) == 0 ?
+		    "rss0.9x" : "rss2.0";
+		free(ver);
+	} else if (strcmp(name, "RDF") == 0) {
+		fp->fp_kind = KIND_RDF;
+		fp->fp_meta.fm_format = "rss1.0";
+	} else if (strcmp(name, "feed") == 0) {
+		fp->fp_kind = KIND_ATOM;
+		ver = feed_attr(nattr, attrs, NULL, "version");
+		if ((ns != NULL && strcmp(ns, NS_ATOM03) == 0) ||
+		    (ver != NULL && strcmp(ver, "0.3") == 0))
+			fp->fp_meta.fm_format = "atom0.3";
+		else
+			fp->fp_meta.fm_format = "atom1.0";
+		free(ver);
+	} else
+		return;
+	fp->fp_root = 1;
+}
+
+/* An Atom <link>: rel=alternate (or none) with an HTML type is the link. */
+static void
+feed_atom_link(struct feed_parser *fp, int nattr, const xmlChar **attrs)
+{
+	char		*rel, *href, *type;
+	struct feed_val	*v = fp->fp_item_depth ? fp->fp_v : fp->fp_fv;
+	int		 ok;
+
+	rel = feed_attr(nattr, attrs, NULL, "rel");
+	href = feed_attr(nattr, attrs, NULL, "href");
+	type = feed_attr(nattr, attrs, NULL, "type");
+	ok = href != NULL && (rel == NULL || strcasecmp(feed_trim(rel),
+	    "alternate") == 0) && (type == NULL ||
+	    strcasecmp(type, "text/html") == 0 ||
+	    strcasecmp(type, "application/xhtml+xml") == 0 ||
+	    strcasecmp(type, "html") == 0);
+	if (ok && v[F_LINK].fv_str == NULL) {
+		v[F_LINK].fv_str = feed_resolve(feed_trim(href), feed_curbase(fp));
+		v[F_LINK].fv_prio = 2;
+	}
+	free(rel);
+	free(href);
+	free(type);
+}
+
+static void
+feed_serialize_start(struct feed_parser *fp, const char *name,
+    const char *prefix, const char *ns, int nattr, const xmlChar **attrs)
+{
+	char	*v;
+	int	 i;
+
+	(void)ns;
+	if (fp->fp_strip_div && fp->fp_depth == fp->fp_field_depth + 1 &&
+	    strcmp(name, "div") == 0 && fp->fp_text.sb_len == 0)
+		return;
+	feed_text_add(fp, "<", 1);
+	if (prefix != NULL && (ns == NULL || strcmp(ns, NS_XHTML) != 0)) {
+		feed_text_add(fp, prefix, strlen(prefix));
+		feed_text_add(fp, ":", 1);
+	}
+	feed_text_add(fp, name, strlen(name));
+	for (i = 0; i < nattr; i++) {
+		const xmlChar	**a = attrs + i * 5;
+
+		feed_text_add(fp, " ", 1);
+		if (a[1] != NULL) {
+			feed_text_add(fp, (const char *)a[1],
+			    strlen((const char *)a[1]));
+			feed_text_add(fp, ":", 1);
+		}
+		feed_text_add(fp, (const char *)a[0], strlen((const char *)a[0]));
+		feed_text_add(fp, "=\"", 2);
+		v = feed_attr_copy((const char *)a[3], (size_t)(a[4] - a[3]));
+		feed_text_escaped(fp, v, strlen(v), 1);
+		free(v);
+		feed_text_add(fp, "\"", 1);
+	}
+	feed_text_add(fp, ">", 1);
+}
+
+static void
+feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
+    int ndef, const xmlChar **attrs)
+{
+	struct feed_parser	*fp = ctx;
+	const char		*name = (const char *)lname;
+	const char		*ns = (const char *)uri;
+	const struct feed_map	*m;
+	char			*b, *about;
+	int			 d;
+
+	(void)nns;
+	(void)nss;
+	(void)ndef;
+	d = ++fp->fp_depth;
+	if (d < FEED_MAX_DEPTH) {
+		free(fp->fp_base[d]);
+		fp->fp_base[d] = NULL;
+		if ((b = feed_attr(nattr, attrs, NS_XML, "base")) != NULL) {
+			fp->fp_base[d] = feed_resolve(feed_trim(b),
+			    feed_curbase(fp));
+			free(b);
+		}
+	}
+	if (d == 1) {
+		feed_root(fp, name, ns, nattr, attrs);
+		if (!fp->fp_root) {
+			feed_fail(fp, "not a feed");
+			return;
+		}
+		if (fp->fp_kind == KIND_ATOM)
+			fp->fp_chan_depth = 1;
+		return;
+	}
+	if (fp->fp_field != F_NONE) {
+		/* Markup inside a field is part of its value. */
+		if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML)
+			feed_serialize_start(fp, name, (const char *)prefix, ns,
+			    nattr, attrs);
+		return;
+	}
+	if (!feed_core_ns(ns) && ns != NULL && strcmp(ns, NS_RDF) == 0)
+		return;
+	if (fp->fp_item_depth == 0 && feed_core_ns(ns) &&
+	    (strcmp(name, "item") == 0 || strcmp(name, "entry") == 0) &&
+	    (d == fp->fp_chan_depth + 1 || fp->fp_kind == KIND_RDF)) {
+		feed_item_reset(fp);
+		fp->fp_item_depth = d;
+		if ((about = feed_attr(nattr, attrs, NS_RDF, "about")) != NULL)
+			fp->fp_about = feed_trim(about);
+		return;
+	}
+	if (fp->fp_item_depth == 0 && fp->fp_chan_depth == 0 &&
+	    strcmp(name, "channel") == 0 && d == 2) {
+		fp->fp_chan_depth = d;
+		return;
+	}
+	/* Atom author: name and email children. */
+	if (fp->fp_author_depth && d == fp->fp_author_depth + 1 &&
+	    feed_core_ns(ns)) {
+		if (strcmp(name, "name") == 0)
+			feed_field_start(fp, F_ANAME, 2, 0, NULL);
+		else if (strcmp(name, "email") == 0)
+			feed_field_start(fp, F_AEMAIL, 2, 0, NULL);
+		fp->fp_mode = M_TEXT;
+		return;
+	}
+	/* Only direct children of the item or channel count (node_precedence). */
+	if (fp->fp_item_depth ? d != fp->fp_item_depth + 1 :
+	    (fp->fp_chan_depth == 0 || d != fp->fp_chan_depth + 1))
+		return;
+	if ((m = feed_lookup(ns, name)) == NULL)
+		return;
+	if (fp->fp_kind == KIND_ATOM && m->fm_field == F_LINK &&
+	    feed_core_ns(ns)) {
+		feed_atom_link(fp, nattr, attrs);
+		return;
+	}
+	if (fp->fp_kind == KIND_ATOM && m->fm_field == F_AUTHOR &&
+	    feed_core_ns(ns)) {
+		if (fp->fp_item_depth)
+			fp->fp_author_depth = d;
+		return;
+	}
+	if (m->fm_field == F_CATEGORY && fp->fp_kind == KIND_ATOM &&
+	    feed_core_ns(ns)) {
+		char *term = feed_attr(nattr, attrs, NULL, "term");
+
+		if (term != NULL && fp->fp_item_depth)
+			feed_add_category(fp, feed_trim(term));
+		else
+			free(term);
+		return;
+	}
+	if (m->fm_field == F_ID && strcmp(name, "guid") == 0) {
+		char *pl = feed_attr(nattr, attrs, NULL, "isPermaLink");
+
+		fp->fp_guid_link = pl == NULL ||
+		    strcasecmp(feed_trim(pl), "false") != 0;
+		free(pl);
+	}
+	if (!fp->fp_item_depth && m->fm_field != F_TITLE &&
+	    m->fm_field != F_LINK && m->fm_field != F_TTL &&
+	    m->fm_field != F_SYPERIOD && m->fm_field != F_SYFREQ)
+		return;
+	if (fp->fp_item_depth && (m->fm_field == F_TTL ||
+	    m->fm_field == F_SYPERIOD || m->fm_field == F_SYFREQ))
+		return;
+	/* Keep the first content (feedparser: "the first content value"). */
+	if (fp->fp_item_depth && m->fm_field == F_CONTENT &&
+	    fp->fp_v[F_CONTENT].fv_str != NULL)
+		return;
+	feed_field_start(fp, m->fm_field, m->fm_prio, nattr, attrs);
+}
+
+static void
+feed_sax_end(void *ctx, const xmlChar *lname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct feed_parser	*fp = ctx;
+	int			 d = fp->fp_depth--;
+
+	(void)uri;
+	if (d < FEED_MAX_DEPTH && fp->fp_base[d] != NULL) {
+		free(fp->fp_base[d]);
+		fp->fp_base[d] = NULL;
+	}
+	if (fp->fp_field != F_NONE) {
+		if (d == fp->fp_field_depth) {
+			feed_field_end(fp);
+		} else if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML) {
+			if (fp->fp_strip_div && d == fp->fp_field_depth + 1 &&
+			    strcmp((const char *)lname, "div") == 0)
+				return;
+			feed_text_add(fp, "</", 2);
+			if (prefix != NULL && (uri == NULL ||
+			    strcmp((const char *)uri, NS_XHTML) != 0)) {
+				feed_text_add(fp, (const char *)prefix,
+				    strlen((const char *)prefix));
+				feed_text_add(fp, ":", 1);
+			}
+			feed_text_add(fp, (const char *)lname,
+			    strlen((const char *)lname));
+			feed_text_add(fp, ">", 1);
+		}
+		return;
+	}
+	if (d == fp->fp_author_depth) {
+		fp->fp_author_depth = 0;
+		feed_author_flush(fp);
+	} else if (d == fp->fp_item_depth) {
+		fp->fp_item_depth = 0;
+		feed_item_end(fp);
+	} else if (d == fp->fp_chan_depth) {
+		fp->fp_chan_depth = fp->fp_kind == KIND_ATOM ? 1 : 0;
+	}
+}
+
+static void
+feed_sax_chars(void *ctx, const xmlChar *s, int len)
+{
+	struct feed_parser	*fp = ctx;
+
+	if (fp->fp_field == F_NONE || len <= 0)
+		return;
+	if (fp->fp_mode == M_XHTML)
+		feed_text_escaped(fp, (const char *)s, (size_t)len, 0);
+	else
+		feed_text_add(fp, (const char *)s, (size_t)len);
+}
+
+/*
+ * HTML entities a feed uses without declaring them (&nbsp;, &eacute;) are
+ * handed back to libxml2 as internal entities holding their text, so no
+ * text is lost; libxml2 asks here before it calls an entity undeclared.
+ * Not as predefined ones: in an attribute value libxml2 keeps only the
+ * first byte of those.  A general entity there leaves "&name;" in the
+ * value, which feed_attr_copy() decodes.
+ */
+static xmlEntityPtr
+feed_sax_entity(void *ctx, const xmlChar *name)
+{
+	struct feed_parser	*fp = ctx;
+	xmlEntityPtr		 e;
+	char			 buf[HTML_ENTITY_MAX + 1];
+	size_t			 n, i;
+
+	for (i = 0; i < fp->fp_nents; i++)
+		if (strcmp((const char *)fp->fp_ents[i]->name,
+		    (const char *)name) == 0)
+			return fp->fp_ents[i];
+	n = html_entity_decode((const char *)name, strlen((const char *)name),
+	    buf);
+	if (n == 0)
+		return NULL;
+	buf[n] = '\0';
+	e = xcalloc(1, sizeof(*e));
+	e->type = XML_ENTITY_DECL;
+	e->etype = XML_INTERNAL_GENERAL_ENTITY;
+	e->name = (const xmlChar *)xstrdup((const char *)name);
+	/* libxml2 parses the text as XML: &LT; and &AMP; must stay text. */
+	if (strcmp(buf, "<") == 0)
+		e->content = (xmlChar *)xstrdup("&#60;");
+	else if (strcmp(buf, "&") == 0)
+		e->content = (xmlChar *)xstrdup("&#38;");
+	else
+		e->content = (xmlChar *)xstrdup(buf);
+	e->length = (int)strlen((const char *)e->content);
+	fp->fp_ents = xreallocarray(fp->fp_ents, fp->fp_nents + 1,
+	    sizeof(*fp->fp_ents));
+	fp->fp_ents[fp->fp_nents++] = e;
+	return e;
+}
+
+/* A document that declares entities is refused: never expanded. */
+static void
+feed_sax_entity_decl(void *ctx, const xmlChar *name, int type,
+    const xmlChar *publicId, const xmlChar *systemId, xmlChar *content)
+{
+	struct feed_parser	*fp = ctx;
+
+	(void)name;
+	(void)type;
+	(void)publicId;
+	(void)systemId;
+	(void)content;
+	fp->fp_refused = 1;
+	feed_fail(fp, "document declares entities");
+}
+
+static void
+feed_sax_error(void *ctx, xmlErrorPtr e)
+{
+	struct feed_parser	*fp = ctx;
+	char			 msg[160];
+
+	if (e == NULL || e->level < XML_ERR_FATAL || fp->fp_failed)
+		return;
+	snprintf(msg, sizeof(msg), "line %d: %s", e->line,
+	    e->message ? e->message : "XML error");
+	msg[strcspn(msg, "\n")] = '\0';
+	feed_fail(fp, msg);
+}
+
+static void
+feed_meta_sync(struct feed_parser *fp)
+{
+	static const struct { const char *p; int64_t s; } periods[] = {
+		{ "hourly", 3600 }, { "daily", 86400 }, { "weekly", 604800 },
+		{ "monthly", 2592000 }, { "yearly", 31536000 }
+	};
+	const char	*per = fp->fp_fv[F_SYPERIOD].fv_str;
+	const char	*freq = fp->fp_fv[F_SYFREQ].fv_str;
+	long long	 n = 1;
+	size_t		 i;
+
+	fp->fp_meta.fm_title = fp->fp_fv[F_TITLE].fv_str;
+	fp->fp_meta.fm_link = fp->fp_fv[F_LINK].fv_str;
+	if (fp->fp_fv[F_TTL].fv_str != NULL || per == NULL)
+		return;
+	if (freq != NULL && ((n = strtoll(freq, NULL, 10)) < 1 || n > 100000))
+		n = 1;
+	for (i = 0; i < sizeof(periods) / sizeof(periods[0]); i++)
+		if (strcasecmp(per, periods[i].p) == 0)
+			fp->fp_meta.fm_ttl = periods[i].s / n;
+}
+
+struct feed_parser *
+feed_parser_new(const char *base_url, const char *charset, feed_item_cb *cb,
+    void *arg)
+{
+	struct feed_parser	*fp;
+	xmlSAXHandler		*sax;
+
+	fp = xcalloc(1, sizeof(*fp));
+	fp->fp_url = base_url != NULL ? xstrdup(base_url) : NULL;
+	fp->fp_charset = charset != NULL && *charset != '\0' ?
+	    xstrdup(charset) : NULL;
+	fp->fp_cb = cb;
+	fp->fp_arg = arg;
+	fp->fp_guid_link = 1;
+	sbuf_init(&fp->fp_sniff);
+	sbuf_init(&fp->fp_text);
+	sax = &fp->fp_sax;
+	/*
+	 * Only these handlers: with no externalSubset or resolveEntity
+	 * handler and no XML_PARSE_DTDLOAD, nothing is ever fetched.
+	 */
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->startElementNs = feed_sax_start;
+	sax->endElementNs = feed_sax_end;
+	sax->characters = feed_sax_chars;
+	sax->cdataBlock = feed_sax_chars;
+	sax->getEntity = feed_sax_entity;
+	sax->entityDecl = feed_sax_entity_decl;
+	sax->serror = feed_sax_error;
+	return fp;
+}
+
+/*
+ * Decides the encoding once the head of the document is known: a BOM or
+ * an XML declaration naming one wins, else the HTTP charset, else UTF-8.
+ * Returns 1 when enough was seen.
+ */
+static int
+feed_sniff_ready(const struct feed_parser *fp, int final, int *use_charset)
+{
+	const unsigned char	*b = (const unsigned char *)fp->fp_sniff.sb_buf;
+	size_t			 n = fp->fp_sniff.sb_len;
+	const char		*end;
+
+	*use_charset = 0;
+	/* libxml2 detects a BOM or UTF-16 from the first 4 bytes. */
+	if (n < 5 && !final)
+		return 0;
+	if (n >= 2 && ((b[0] == 0xfe && b[1] == 0xff) ||
+	    (b[0] == 0xff && b[1] == 0xfe)))
+		return 1;
+	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+		return 1;
+	if (n >= 2 && (b[0] == 0 || b[1] == 0))
+		return 1;
+	if (n >= 5 && memcmp(b, "<?xml", 5) == 0) {
+		end = memmem(b, n, "?>", 2);
+		if (end == NULL && !final && n < FEED_SNIFF)
+			return 0;
+		if (end == NULL)
+			end = (const char *)b + n;
+		*use_charset = memmem(b, (size_t)(end - (const char *)b),
+		    "encoding", 8) == NULL;
+		return 1;
+	}
+	*use_charset = 1;
+	return 1;
+}
+
+static int
+feed_start(struct feed_parser *fp, int final, char *err, size_t errlen)
+{
+	xmlCharEncodingHandlerPtr	 h;
+	int				 use_charset, first;
+
+	if (!feed_sniff_ready(fp, final, &use_charset))
+		return 0;
+	first = fp->fp_sniff.sb_len < 4 ? (int)fp->fp_sniff.sb_len : 4;
+	fp->fp_ctx = xmlCreatePushParserCtxt(&fp->fp_sax, fp,
+	    fp->fp_sniff.sb_buf, first, fp->fp_url);
+	if (fp->fp_ctx == NULL)
+		return util_err(err, errlen, "cannot create an XML parser");
+	/* No NOENT, DTDLOAD or HUGE, ever (feed.h). */
+	xmlCtxtUseOptions(fp->fp_ctx, XML_PARSE_NONET);
+	fp->fp_ctx->replaceEntities = 0;
+	fp->fp_ctx->loadsubset = 0;
+	if (use_charset && fp->fp_charset != NULL &&
+	    strcasecmp(fp->fp_charset, "utf-8") != 0 &&
+	    (h = xmlFindCharEncodingHandler(fp->fp_charset)) != NULL)
+		xmlSwitchToEncoding(fp->fp_ctx, h);
+	if (fp->fp_sniff.sb_len > (size_t)first)
+		xmlParseChunk(fp->fp_ctx, fp->fp_sniff.sb_buf + first,
+		    (int)(fp->fp_sniff.sb_len - (size_t)first), 0);
+	sbuf_free(&fp->fp_sniff);
+	sbuf_init(&fp->fp_sniff);
+	return 0;
+}
+
+int
+feed_parser_push(struct feed_parser *fp, const char *buf, size_t len,
+    char *err, size_t errlen)
+{
+	size_t	n;
+
+	if (fp->fp_failed)
+		return util_err(err, errlen, "%s", fp->fp_err);
+	if (fp->fp_ctx == NULL) {
+		sbuf_add(&fp->fp_sniff, buf, len);
+		if (feed_start(fp, 0, err, errlen) == -1)
+			return -1;
+	} else {
+		/* xmlParseChunk takes an int. */
+		while (len > 0 && !fp->fp_failed) {
+			n = len > (1 << 20) ? (1 << 20) : len;
+			xmlParseChunk(fp->fp_ctx, buf, (int)n, 0);
+			buf += n;
+			len -= n;
+		}
+	}
+	feed_meta_sync(fp);
+	if (fp->fp_failed)
+		return util_err(err, errlen, "%s", fp->fp_err);
+	return 0;
+}
+
+int
+feed_parser_finish(struct feed_parser *fp, char *err, size_t errlen)
+{
+	if (fp->fp_ctx == NULL && !fp->fp_failed &&
+	    feed_start(fp, 1, err, errlen) == -1)
+		return -1;
+	if (fp->fp_ctx != NULL && !fp->fp_failed)
+		xmlParseChunk(fp->fp_ctx, NULL, 0, 1);
+	/* A cut document keeps what it had: the item being read too. */
+	if (fp->fp_item_depth && !fp->fp_refused) {
+		if (fp->fp_field != F_NONE)
+			feed_field_end(fp);
+		if (fp->fp_author_depth)
+			feed_author_flush(fp);
+		fp->fp_item_depth = 0;
+		feed_item_end(fp);
+	}
+	feed_meta_sync(fp);
+	if (fp->fp_refused)
+		return util_err(err, errlen, "document declares entities");
+	if (!fp->fp_root)
+		return util_err(err, errlen, "%s", fp->fp_failed ? fp->fp_err :
+		    "not a feed");
+	return 0;
+}
+
+const struct feed_meta *
+feed_parser_meta(const struct feed_parser *fp)
+{
+	return &fp->fp_meta;
+}
+
+size_t
+feed_parser_nitems(const struct feed_parser *fp)
+{
+	return fp->fp_nitems;
+}
+
+void
+feed_parser_free(struct feed_parser *fp)
+{
+	size_t	i;
+
+	if (fp == NULL)
+		return;
+	if (fp->fp_ctx != NULL)
+		xmlFreeParserCtxt(fp->fp_ctx);
+	feed_item_reset(fp);
+	for (i = 0; i <= F_AEMAIL; i++)
+		free(fp->fp_fv[i].fv_str);
+	for (i = 0; i < FEED_MAX_DEPTH; i++)
+		free(fp->fp_base[i]);
+	for (i = 0; i < fp->fp_nents; i++) {
+		free((char *)fp->fp_ents[i]->name);
+		free(fp->fp_ents[i]->content);
+		free(fp->fp_ents[i]);
+	}
+	free(fp->fp_ents);
+	sbuf_free(&fp->fp_sniff);
+	sbuf_free(&fp->fp_text);
+	free(fp->fp_field_base);
+	free(fp->fp_url);
+	free(fp->fp_charset);
+	free(fp);
+}
+
+char *
+feed_item_key(const struct feed_item *it)
+{
+	/* FNV-1a, 64 bits: stable across builds and machines. */
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	const char	*parts[2];
+	size_t		 i;
+
+	if (it->fi_id != NULL && *it->fi_id != '\0')
+		return xstrdup(it->fi_id);
+	if (it->fi_link != NULL && *it->fi_link != '\0')
+		return xstrdup(it->fi_link);
+	parts[0] = it->fi_title != NULL ? it->fi_title : "";
+	parts[1] = it->fi_summary != NULL ? it->fi_summary : "";
+	for (i = 0; i < 2; i++) {
+		const unsigned char *p = (const unsigned char *)parts[i];
+
+		/* The NUL between the two is hashed too. */
+		do {
+			h ^= *p;
+			h *= 0x100000001b3ULL;
+		} while (*p++ != '\0' && 1);
+		if (i == 1)
+			break;
+	}
+	return xasprintf("h:%016llx", (unsigned long long)h);
+}
