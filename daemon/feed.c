@@ -20,21 +20,9 @@
 
 #include "date.h"
 #include "feed.h"
+#include "feed_int.h"
 #include "html.h"
 #include "util.h"
-
-#define NS_ATOM10	"http://www.w3.org/2005/Atom"
-#define NS_ATOM03	"http://purl.org/atom/ns#"
-#define NS_RSS10	"http://purl.org/rss/1.0/"
-#define NS_RSS090	"http://my.netscape.com/rdf/simple/0.9/"
-#define NS_RDF		"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-#define NS_DC		"http://purl.org/dc/elements/1.1/"
-#define NS_DCTERMS	"http://purl.org/dc/terms/"
-#define NS_CONTENT	"http://purl.org/rss/1.0/modules/content/"
-#define NS_SY		"http://purl.org/rss/1.0/modules/syndication/"
-#define NS_XHTML	"http://www.w3.org/1999/xhtml"
-#define NS_ITUNES	"http://www.itunes.com/dtds/podcast-1.0.dtd"
-#define NS_XML		"http://www.w3.org/XML/1998/namespace"
 
 /* Deeper elements are still parsed but take no part in xml:base. */
 #define FEED_MAX_DEPTH	256
@@ -43,60 +31,9 @@
 
 enum feed_kind { KIND_NONE, KIND_RSS, KIND_RDF, KIND_ATOM };
 
-/* What an element means; the order is that of the table below. */
-enum feed_field {
-	F_NONE, F_TITLE, F_LINK, F_ID, F_SUMMARY, F_CONTENT, F_PUBLISHED,
-	F_UPDATED, F_AUTHOR, F_CATEGORY, F_TTL, F_SYPERIOD, F_SYFREQ,
-	F_ANAME, F_AEMAIL
-};
-
 /* How a field's text is read. */
 enum feed_mode { M_TEXT, M_HTML, M_XHTML, M_BASE64 };
 
-/*
- * Element -> field, by namespace ("" for none) and local name.  A core
- * namespace entry ("*") matches no namespace, RSS 1.0/0.90 and Atom.
- */
-struct feed_map {
-	const char	*fm_ns;
-	const char	*fm_name;
-	enum feed_field	 fm_field;
-	int		 fm_prio;	/* a higher one replaces a lower */
-};
-
-static const struct feed_map feed_map[] = {
-	{ "*", "title", F_TITLE, 2 },
-	{ NS_DC, "title", F_TITLE, 1 },
-	{ "*", "link", F_LINK, 2 },
-	{ "*", "guid", F_ID, 2 },
-	{ "*", "id", F_ID, 2 },
-	{ "*", "description", F_SUMMARY, 2 },
-	{ "*", "summary", F_SUMMARY, 2 },
-	{ NS_DC, "description", F_SUMMARY, 1 },
-	{ NS_ITUNES, "summary", F_SUMMARY, 0 },
-	{ "*", "abstract", F_SUMMARY, 1 },
-	{ NS_CONTENT, "encoded", F_CONTENT, 2 },
-	{ "*", "content", F_CONTENT, 2 },
-	{ NS_XHTML, "body", F_CONTENT, 1 },
-	{ "*", "fullitem", F_CONTENT, 1 },
-	{ "*", "pubDate", F_PUBLISHED, 2 },
-	{ "*", "published", F_PUBLISHED, 2 },
-	{ "*", "issued", F_PUBLISHED, 2 },
-	{ NS_DCTERMS, "issued", F_PUBLISHED, 1 },
-	{ "*", "updated", F_UPDATED, 2 },
-	{ "*", "modified", F_UPDATED, 2 },
-	{ NS_DC, "date", F_UPDATED, 1 },
-	{ NS_DCTERMS, "modified", F_UPDATED, 1 },
-	{ "*", "author", F_AUTHOR, 2 },
-	{ NS_DC, "creator", F_AUTHOR, 1 },
-	{ NS_DC, "author", F_AUTHOR, 1 },
-	{ NS_ITUNES, "author", F_AUTHOR, 0 },
-	{ "*", "category", F_CATEGORY, 1 },
-	{ NS_DC, "subject", F_CATEGORY, 1 },
-	{ "*", "ttl", F_TTL, 1 },
-	{ NS_SY, "updatePeriod", F_SYPERIOD, 1 },
-	{ NS_SY, "updateFrequency", F_SYFREQ, 1 },
-};
 
 /* One field of the item (or feed) being built. */
 struct feed_val {
@@ -163,22 +100,6 @@ feed_curbase(const struct feed_parser *fp)
 	return fp->fp_url;
 }
 
-static char *
-feed_resolve(const char *uri, const char *base)
-{
-	xmlChar	*u;
-	char	*r;
-
-	if (base == NULL || *base == '\0')
-		return xstrdup(uri);
-	if ((u = xmlBuildURI((const xmlChar *)uri, (const xmlChar *)base)) ==
-	    NULL)
-		return xstrdup(uri);
-	r = xstrdup((const char *)u);
-	xmlFree(u);
-	return r;
-}
-
 static void
 feed_fail(struct feed_parser *fp, const char *msg)
 {
@@ -188,91 +109,6 @@ feed_fail(struct feed_parser *fp, const char *msg)
 	}
 	if (fp->fp_ctx != NULL)
 		xmlStopParser(fp->fp_ctx);
-}
-
-/* Trims surrounding whitespace in place. */
-static char *
-feed_trim(char *s)
-{
-	size_t	n;
-	char	*p = s;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	n = strlen(p);
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	memmove(s, p, n);
-	s[n] = '\0';
-	return s;
-}
-
-static int
-feed_core_ns(const char *ns)
-{
-	return ns == NULL || strcmp(ns, NS_ATOM10) == 0 ||
-	    strcmp(ns, NS_ATOM03) == 0 || strcmp(ns, NS_RSS10) == 0 ||
-	    strcmp(ns, NS_RSS090) == 0;
-}
-
-static const struct feed_map *
-feed_lookup(const char *ns, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
-		if (strcmp(feed_map[i].fm_name, name) != 0)
-			continue;
-		if (strcmp(feed_map[i].fm_ns, "*") == 0 ? feed_core_ns(ns) :
-		    (ns != NULL && strcmp(feed_map[i].fm_ns, ns) == 0))
-			return &feed_map[i];
-	}
-	return NULL;
-}
-
-/*
- * Copies an attribute value, decoding the HTML references libxml2 left
- * in it (feed_sax_entity()); XML's own are already decoded.
- */
-static char *
-feed_attr_copy(const char *s, size_t len)
-{
-	struct sbuf	 sb;
-	char		 buf[HTML_ENTITY_MAX];
-	const char	*semi;
-	size_t		 i, n;
-
-	sbuf_init(&sb);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '&' && (semi = memchr(s + i, ';', len - i)) != NULL &&
-		    semi - (s + i) <= 33 && (n = html_entity_decode(s + i + 1,
-		    (size_t)(semi - (s + i) - 1), buf)) > 0) {
-			sbuf_add(&sb, buf, n);
-			i = (size_t)(semi - s);
-		} else
-			sbuf_addc(&sb, s[i]);
-	}
-	/* The buffer is handed over as is (sbuf_detach() would allocate). */
-	return sb.sb_buf;
-}
-
-/* The value of attribute name (in namespace ns, or none) or NULL; to free. */
-static char *
-feed_attr(int nattr, const xmlChar **attrs, const char *ns, const char *name)
-{
-	int	i;
-
-	for (i = 0; i < nattr; i++) {
-		const xmlChar	**a = attrs + i * 5;
-
-		if (strcmp((const char *)a[0], name) != 0)
-			continue;
-		if (ns == NULL ? a[2] != NULL :
-		    (a[2] == NULL || strcmp((const char *)a[2], ns) != 0))
-			continue;
-		return feed_attr_copy((const char *)a[3], (size_t)(a[4] - a[3]));
-	}
-	return NULL;
 }
 
 static void
@@ -369,80 +205,6 @@ feed_text_escaped(struct feed_parser *fp, const char *s, size_t len,
 		start = i + 1;
 	}
 	feed_text_add(fp, s + start, len - start);
-}
-
-static size_t
-feed_base64(char *s)
-{
-	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char		*p;
-	char			*o = s;
-	unsigned		 acc = 0;
-	int			 bits = 0;
-
-	for (p = s; *p != '\0'; p++) {
-		const char *c;
-
-		if (*p == '=')
-			break;
-		if ((c = strchr(b64, *p)) == NULL || *p == '\0')
-			continue;
-		acc = (acc << 6) | (unsigned)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			*o++ = (char)((acc >> bits) & 0xff);
-		}
-	}
-	*o = '\0';
-	return (size_t)(o - s);
-}
-
-/*
- * feedparser's lookslikehtml(): an RSS title is plain text unless it has
- * an end tag or a reference and only harmless tags.
- */
-static int
-feed_looks_html(const char *s)
-{
-	const char	*p;
-	int		 any = 0;
-
-	for (p = s; *p != '\0'; p++) {
-		if (p[0] == '<' && p[1] == '/' && isalnum((unsigned char)p[2]))
-			any = 1;
-		if (p[0] == '&' && (p[1] == '#' || isalnum((unsigned char)p[1]))) {
-			const char *q = p + 1 + (p[1] == '#');
-
-			while (isalnum((unsigned char)*q) || *q == '_')
-				q++;
-			if (*q == ';')
-				any = 1;
-		}
-	}
-	if (!any)
-		return 0;
-	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
-		const char	*q = p + 1 + (p[1] == '/');
-		char		 tag[16], *t, *san;
-		size_t		 n = 0;
-
-		while ((isalnum((unsigned char)*q) || *q == '_') && n < 15)
-			tag[n++] = (char)tolower((unsigned char)*q++);
-		tag[n] = '\0';
-		if (n == 0)
-			continue;
-		/* The sanitizer keeps exactly the harmless ones. */
-		t = xasprintf("<%s>", tag);
-		san = html_sanitize(t, strlen(t), NULL);
-		free(t);
-		n = strlen(san);
-		free(san);
-		if (n == 0)
-			return 0;
-	}
-	return 1;
 }
 
 /* Starts reading a field's text; mode from the type (and Atom 0.3 mode). */
@@ -1178,8 +940,12 @@ feed_parser_free(struct feed_parser *fp)
 
 	if (fp == NULL)
 		return;
-	if (fp->fp_ctx != NULL)
+	if (fp->fp_ctx != NULL) {
+		/* libxml2 keeps declared entities in a doc of its own. */
+		if (fp->fp_ctx->myDoc != NULL)
+			xmlFreeDoc(fp->fp_ctx->myDoc);
 		xmlFreeParserCtxt(fp->fp_ctx);
+	}
 	feed_item_reset(fp);
 	for (i = 0; i <= F_AEMAIL; i++)
 		free(fp->fp_fv[i].fv_str);
@@ -1197,32 +963,4 @@ feed_parser_free(struct feed_parser *fp)
 	free(fp->fp_url);
 	free(fp->fp_charset);
 	free(fp);
-}
-
-char *
-feed_item_key(const struct feed_item *it)
-{
-	/* FNV-1a, 64 bits: stable across builds and machines. */
-	uint64_t	 h = 0xcbf29ce484222325ULL;
-	const char	*parts[2];
-	size_t		 i;
-
-	if (it->fi_id != NULL && *it->fi_id != '\0')
-		return xstrdup(it->fi_id);
-	if (it->fi_link != NULL && *it->fi_link != '\0')
-		return xstrdup(it->fi_link);
-	parts[0] = it->fi_title != NULL ? it->fi_title : "";
-	parts[1] = it->fi_summary != NULL ? it->fi_summary : "";
-	for (i = 0; i < 2; i++) {
-		const unsigned char *p = (const unsigned char *)parts[i];
-
-		/* The NUL between the two is hashed too. */
-		do {
-			h ^= *p;
-			h *= 0x100000001b3ULL;
-		} while (*p++ != '\0' && 1);
-		if (i == 1)
-			break;
-	}
-	return xasprintf("h:%016llx", (unsigned long long)h);
 }

@@ -32,6 +32,7 @@ struct http_host {
 	char			*hh_name;
 	int			 hh_inflight;
 	int			 hh_ready;	/* on ht_ready */
+	int64_t			 hh_paused_until; /* 429/503: whole host waits */
 	TAILQ_HEAD(, http_xfer)	 hh_queue;
 	TAILQ_ENTRY(http_host)	 hh_ready_link;
 	struct http_host	*hh_next;	/* hash chain */
@@ -84,6 +85,8 @@ struct http {
 	TAILQ_HEAD(, http_host)	 ht_ready;
 	TAILQ_HEAD(, http_xfer)	 ht_active;	/* in flight */
 	struct http_host	*ht_hosts[HTTP_HOST_BUCKETS];
+	struct event		*ht_wake;	/* end of the earliest pause */
+	int64_t			 ht_wake_at;
 };
 
 static void	http_check_done(struct http *);
@@ -402,7 +405,8 @@ static void
 http_host_ready(struct http *ht, struct http_host *h)
 {
 	int	can = !TAILQ_EMPTY(&h->hh_queue) &&
-	    h->hh_inflight < ht->ht_limits.hl_per_host;
+	    h->hh_inflight < ht->ht_limits.hl_per_host &&
+	    h->hh_paused_until <= (int64_t)time(NULL);
 
 	if (can && !h->hh_ready) {
 		TAILQ_INSERT_TAIL(&ht->ht_ready, h, hh_ready_link);
@@ -663,6 +667,56 @@ http_check_done(struct http *ht)
 	http_pump(ht);
 }
 
+/* ----------------------------------------------------------- host pauses */
+
+static void
+http_wake_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct http		*ht = arg;
+	struct http_host	*h;
+	int64_t			 now = (int64_t)time(NULL), next = 0;
+	size_t			 b;
+
+	(void)fd;
+	(void)ev;
+	ht->ht_wake_at = 0;
+	for (b = 0; b < HTTP_HOST_BUCKETS; b++)
+		for (h = ht->ht_hosts[b]; h != NULL; h = h->hh_next) {
+			if (h->hh_paused_until == 0)
+				continue;
+			if (h->hh_paused_until <= now) {
+				h->hh_paused_until = 0;
+				http_host_ready(ht, h);
+			} else if (next == 0 || h->hh_paused_until < next)
+				next = h->hh_paused_until;
+		}
+	if (next != 0) {
+		struct timeval	tv = { (time_t)(next - now), 0 };
+
+		ht->ht_wake_at = next;
+		evtimer_add(ht->ht_wake, &tv);
+	}
+	http_pump(ht);
+}
+
+void
+http_pause_host(struct http *ht, const char *url, int64_t until)
+{
+	struct http_host	*h = http_host_get(ht, url);
+	int64_t			 now = (int64_t)time(NULL);
+
+	if (until <= now || until <= h->hh_paused_until)
+		return;
+	h->hh_paused_until = until;
+	http_host_ready(ht, h);
+	if (ht->ht_wake_at == 0 || until < ht->ht_wake_at) {
+		struct timeval	tv = { (time_t)(until - now), 0 };
+
+		ht->ht_wake_at = until;
+		evtimer_add(ht->ht_wake, &tv);
+	}
+}
+
 /* ------------------------------------------------------------ life cycle */
 
 void
@@ -704,7 +758,8 @@ http_new(struct event_base *base, const struct http_limits *l, char *err,
 		util_err(err, errlen, "curl_multi_init failed");
 		return NULL;
 	}
-	if ((ht->ht_timer = evtimer_new(base, http_timer_cb, ht)) == NULL)
+	if ((ht->ht_timer = evtimer_new(base, http_timer_cb, ht)) == NULL ||
+	    (ht->ht_wake = evtimer_new(base, http_wake_cb, ht)) == NULL)
 		abort();
 	curl_multi_setopt(ht->ht_multi, CURLMOPT_SOCKETFUNCTION, http_sock_cb);
 	curl_multi_setopt(ht->ht_multi, CURLMOPT_SOCKETDATA, ht);
@@ -746,6 +801,7 @@ http_free(struct http *ht)
 		}
 	curl_multi_cleanup(ht->ht_multi);
 	event_free(ht->ht_timer);
+	event_free(ht->ht_wake);
 	free(ht->ht_user_agent);
 	free(ht);
 }

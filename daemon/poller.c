@@ -151,6 +151,25 @@ poller_backoff(int64_t interval, int errors, int64_t now)
 	return now + d;
 }
 
+int64_t
+poller_next_slot(const char *name, int64_t iv, int64_t now)
+{
+	int64_t	off, k, t;
+
+	if (iv < 1)
+		iv = 1;
+	/*
+	 * Each feed owns a phase within its interval, from a hash of its
+	 * name: feeds of one interval stay spread across it however they
+	 * were started, and a restart does not bunch them up.  The next slot
+	 * is at least half an interval away.
+	 */
+	off = (int64_t)(poller_hash(name) % (uint64_t)iv);
+	t = now + iv / 2;
+	k = (t - off + iv - 1) / iv;
+	return k * iv + off + (int64_t)(random() % (iv / 50 + 1));
+}
+
 static void
 poller_timer_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -237,7 +256,10 @@ poller_arm(struct poller *p, struct pfeed *pf)
 	if (r == 1 && st.sf_next_poll > now)
 		when = st.sf_next_poll;
 	else
-		/* Deterministic per feed: 10,000 feeds do not fire at once. */
+		/*
+		 * Never polled, or overdue after a stop: soon, but spread
+		 * (deterministic per feed) so 10,000 feeds do not fire at once.
+		 */
 		when = now + (int64_t)(poller_hash(pf->pf_name) %
 		    (unsigned)(iv < POLLER_SPREAD_MAX ? iv : POLLER_SPREAD_MAX));
 	store_feed_clear(&st);
@@ -568,8 +590,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 			poller_set(&st->sf_etag, r->hr_etag);
 			poller_set(&st->sf_last_modified, r->hr_last_modified);
 		}
-		/* interval with ±10% jitter */
-		next = now + iv - iv / 10 + (int64_t)(random() % (iv / 5 + 1));
+		next = poller_next_slot(pf->pf_name, iv, now);
 		/* The publisher's own pace, between our interval and a day. */
 		hold = r->hr_max_age > 0 ? r->hr_max_age : 0;
 		if (fm != NULL && fm->fm_ttl > hold)
@@ -587,13 +608,16 @@ poller_done_cb(void *arg, const struct http_response *r)
 			log_warnx("feed %s: 410 Gone: polling stops until its "
 			    "url changes in the configuration", feed);
 		} else if (r->hr_error == HTTP_OK && (r->hr_status == 429 ||
-		    r->hr_status == 503) && r->hr_retry_after > now) {
-			hold = r->hr_retry_after;
+		    r->hr_status == 503)) {
+			/* The host, not just this feed, asked for a rest. */
+			hold = r->hr_retry_after > now ? r->hr_retry_after :
+			    next;
 			if (hold > now + POLLER_PAUSE_MAX)
 				hold = now + POLLER_PAUSE_MAX;
 			st->sf_paused_until = hold;
 			if (hold > next)
 				next = hold;
+			http_pause_host(p->p_http, r->hr_url, hold);
 		}
 		log_warnx("feed %s: %s (%d in a row; next try in %llds)", feed,
 		    why, st->sf_errors, (long long)(next - now));

@@ -121,22 +121,31 @@ rules_hash(const char *s, size_t len)
 	return h;
 }
 
+/*
+ * A slot holds the top half of the hash beside the id: most lookups are
+ * for words no rule has, and they end without touching r_terms.
+ */
+#define RULES_SLOT(h, id)	((uint64_t)(h) >> 32 << 32 | ((uint64_t)(id) + 1))
+
 uint32_t
 rules_term_find(const struct rules *r, uint64_t h, const char *s,
     size_t len, int prefix)
 {
 	const struct rules_term	*t;
 	size_t			 i, mask = r->r_tabcap - 1;
+	uint64_t		 slot;
 	uint32_t		 id;
 
 	if (r->r_tabcap == 0)
 		return RULES_NONE;
-	for (i = h & mask; (id = r->r_tab[i]) != 0; i = (i + 1) & mask) {
-		t = &r->r_terms[id - 1];
-		if (t->rt_hash == h && t->rt_len == len &&
-		    t->rt_prefix == (uint32_t)prefix &&
+	for (i = h & mask; (slot = r->r_tab[i]) != 0; i = (i + 1) & mask) {
+		if (slot >> 32 != h >> 32)
+			continue;
+		id = (uint32_t)slot - 1;
+		t = &r->r_terms[id];
+		if (t->rt_len == len && t->rt_prefix == (uint32_t)prefix &&
 		    memcmp(r->r_strs.sb_buf + t->rt_off, s, len) == 0)
-			return id - 1;
+			return id;
 	}
 	return RULES_NONE;
 }
@@ -154,7 +163,7 @@ rules_tab_grow(struct rules *r)
 		for (j = r->r_terms[i].rt_hash & mask; r->r_tab[j] != 0;
 		    j = (j + 1) & mask)
 			;
-		r->r_tab[j] = (uint32_t)i + 1;
+		r->r_tab[j] = RULES_SLOT(r->r_terms[i].rt_hash, i);
 	}
 }
 
@@ -191,19 +200,11 @@ rules_term_intern(struct rules *r, const char *s, size_t len, int prefix)
 	mask = r->r_tabcap - 1;
 	for (j = h & mask; r->r_tab[j] != 0; j = (j + 1) & mask)
 		;
-	r->r_tab[j] = id + 1;
+	r->r_tab[j] = RULES_SLOT(h, id);
 	return id;
 }
 
-/* What an anchor on one term costs: short words and prefixes hit often. */
-static uint32_t
-rules_term_cost(const struct rules *r, uint32_t term)
-{
-	const struct rules_term	*t = &r->r_terms[term];
-	uint32_t		 short_ = t->rt_len < 8 ? 8 - t->rt_len : 0;
-
-	return t->rt_prefix ? 16 + 4 * short_ : 4 + short_;
-}
+static uint32_t	rules_term_cost(const struct rules *, uint32_t);
 
 static uint32_t
 rules_node_new(struct rules *r, enum rules_nkind kind, uint32_t fields,
@@ -809,14 +810,69 @@ rules_rule_cmp(const void *a, const void *b)
 }
 
 /*
+ * What anchoring a rule on one term costs: the share of items that hold
+ * the term, as rules_match() has seen so far (scaled to 1024), plus a
+ * prior for when it has seen nothing: short words and prefixes hit often.
+ */
+static uint32_t
+rules_term_cost(const struct rules *r, uint32_t term)
+{
+	const struct rules_term	*t = &r->r_terms[term];
+	uint32_t		 short_ = t->rt_len < 8 ? 8 - t->rt_len : 0;
+	uint32_t		 prior;
+
+	prior = t->rt_prefix ? 16 + 4 * short_ : 4 + short_;
+	return prior + (uint32_t)((uint64_t)t->rt_df * 1024 /
+	    (r->r_items + 1));
+}
+
+/* The cost of the cheapest anchor set of node (RULES_NOCOST: none). */
+static uint32_t
+rules_cost(const struct rules *r, uint32_t node)
+{
+	const struct rules_node	*nd = &r->r_nodes[node];
+	uint32_t		 i, c, cost;
+
+	switch (nd->rn_kind) {
+	case RN_WORD:
+	case RN_PREFIX:
+		return rules_term_cost(r, nd->rn_arg);
+	case RN_PHRASE:
+		for (i = 0, cost = RULES_NOCOST; i < nd->rn_n; i++)
+			if ((c = rules_term_cost(r,
+			    r->r_kids[nd->rn_arg + i])) < cost)
+				cost = c;
+		return cost;
+	case RN_OR:
+		for (i = 0, cost = 0; i < nd->rn_n; i++) {
+			c = rules_cost(r, r->r_kids[nd->rn_arg + i]);
+			if (c == RULES_NOCOST || cost > RULES_NOCOST - 1 - c)
+				return RULES_NOCOST;
+			cost += c;
+		}
+		return cost;
+	case RN_AND:
+	case RN_NEAR:
+		for (i = 0, cost = RULES_NOCOST; i < nd->rn_n; i++)
+			if ((c = rules_cost(r, r->r_kids[nd->rn_arg + i])) <
+			    cost)
+				cost = c;
+		return cost;
+	default:
+		return RULES_NOCOST;
+	}
+}
+
+/*
  * Appends to v the terms of the cheapest set of which an item must hold
- * one for node to be true (rn_cost picked it at parse time).
+ * one for node to be true: OR needs one of all its kids', AND (and NEAR)
+ * only those of its cheapest kid, NOT none.
  */
 static void
 rules_anchor(const struct rules *r, uint32_t node, struct rules_vec *v)
 {
 	const struct rules_node	*nd = &r->r_nodes[node];
-	uint32_t		 i, best = RULES_NONE, kid;
+	uint32_t		 i, best = RULES_NONE, kid, c, cost;
 
 	switch (nd->rn_kind) {
 	case RN_WORD:
@@ -824,11 +880,12 @@ rules_anchor(const struct rules *r, uint32_t node, struct rules_vec *v)
 		*(uint32_t *)rules_vec_push(v, sizeof(uint32_t)) = nd->rn_arg;
 		break;
 	case RN_PHRASE:
-		for (i = 0; i < nd->rn_n; i++) {
+		for (i = 0, cost = RULES_NOCOST; i < nd->rn_n; i++) {
 			kid = r->r_kids[nd->rn_arg + i];
-			if (best == RULES_NONE || rules_term_cost(r, kid) <
-			    rules_term_cost(r, best))
+			if ((c = rules_term_cost(r, kid)) < cost) {
+				cost = c;
 				best = kid;
+			}
 		}
 		*(uint32_t *)rules_vec_push(v, sizeof(uint32_t)) = best;
 		break;
@@ -838,43 +895,42 @@ rules_anchor(const struct rules *r, uint32_t node, struct rules_vec *v)
 		break;
 	case RN_AND:
 	case RN_NEAR:
-		for (i = 0; i < nd->rn_n; i++) {
+		for (i = 0, cost = RULES_NOCOST; i < nd->rn_n; i++) {
 			kid = r->r_kids[nd->rn_arg + i];
-			if (r->r_nodes[kid].rn_cost == nd->rn_cost) {
-				rules_anchor(r, kid, v);
-				break;
+			if ((c = rules_cost(r, kid)) < cost) {
+				cost = c;
+				best = kid;
 			}
 		}
+		if (best != RULES_NONE)
+			rules_anchor(r, best, v);
 		break;
 	default:
 		break;
 	}
 }
 
+/*
+ * (Re)builds the lists of rules by anchor term (CSR arrays) and of rules
+ * without an anchor.  rules_match() calls it again as it learns which
+ * words are common, so that "troop* AND canada" comes to hang on troop*
+ * in a feed where every item says Canada.
+ */
 void
-rules_finish(struct rules *r)
+rules_index(struct rules *r)
 {
 	struct rules_vec	 anchors = { 0 };
+	struct rules_term	*t;
 	uint32_t		*first, *terms;
-	size_t			 i, j, n, len;
-	uint8_t			 seen[RULES_MAXPLEN + 1];
+	size_t			 i, j, n;
 
-	if (r->r_nrules > 1)
-		qsort(r->r_rules, r->r_nrules, sizeof(*r->r_rules),
-		    rules_rule_cmp);
 	free(r->r_post);
 	free(r->r_always);
-	free(r->r_plens);
-	free(r->r_rstamp);
-	r->r_rstamp = xcalloc(r->r_nrules, sizeof(*r->r_rstamp));
 	r->r_always = xreallocarray(NULL, r->r_nrules, sizeof(uint32_t));
 	r->r_nalways = 0;
-	/* Anchors of every rule, then a CSR posting list per term. */
 	first = xreallocarray(NULL, r->r_nrules + 1, sizeof(*first));
-	for (i = 0; i < r->r_nterms; i++) {
+	for (i = 0; i < r->r_nterms; i++)
 		r->r_terms[i].rt_npost = 0;
-		r->r_terms[i].rt_stamp = 0;
-	}
 	for (i = 0; i < r->r_nrules; i++) {
 		first[i] = (uint32_t)anchors.v_n;
 		if (r->r_nodes[r->r_rules[i].ru_root].rn_cost == RULES_NOCOST)
@@ -894,22 +950,38 @@ rules_finish(struct rules *r)
 	r->r_post = xreallocarray(NULL, n, sizeof(*r->r_post));
 	for (i = 0; i < r->r_nrules; i++)
 		for (j = first[i]; j < first[i + 1]; j++) {
-			struct rules_term *t = &r->r_terms[terms[j]];
-
+			t = &r->r_terms[terms[j]];
 			r->r_post[t->rt_post + t->rt_npost++] = (uint32_t)i;
 		}
 	free(first);
 	rules_vec_free(&anchors);
+}
+
+void
+rules_finish(struct rules *r)
+{
+	size_t	i, len;
+	uint8_t	seen[RULES_MAXPLEN + 1];
+
+	if (r->r_nrules > 1)
+		qsort(r->r_rules, r->r_nrules, sizeof(*r->r_rules),
+		    rules_rule_cmp);
+	free(r->r_rstamp);
+	r->r_rstamp = xcalloc(r->r_nrules, sizeof(*r->r_rstamp));
+	for (i = 0; i < r->r_nterms; i++)
+		r->r_terms[i].rt_stamp = 0;
+	r->r_gen = 0;
+	rules_index(r);
 	/* The lengths rules_match() must try as prefixes of each word. */
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < r->r_nterms; i++)
 		if (r->r_terms[i].rt_prefix)
 			seen[r->r_terms[i].rt_len] = 1;
+	free(r->r_plens);
 	r->r_plens = xreallocarray(NULL, RULES_MAXPLEN + 1, sizeof(uint16_t));
 	r->r_nplens = 0;
 	for (len = 1; len <= RULES_MAXPLEN; len++)
 		if (seen[len])
 			r->r_plens[r->r_nplens++] = (uint16_t)len;
-	r->r_gen = 0;
 	r->r_finished = 1;
 }

@@ -177,6 +177,8 @@ rules_hit(struct rules *r, uint32_t t, uint32_t di)
 	if (tm->rt_stamp != r->r_gen) {
 		tm->rt_stamp = r->r_gen;
 		tm->rt_hits = RULES_NONE;
+		if (tm->rt_df < UINT32_MAX)
+			tm->rt_df++;
 	}
 	h = rules_vec_push(&r->r_hits, sizeof(*h));
 	h->rh_dist = di;
@@ -580,6 +582,15 @@ rules_match(struct rules *r, struct rules_doc *d, rules_hit_cb *cb,
 		if (cb != NULL)
 			cb(arg, wl, (const char *const *)r->r_out.v_p, nw);
 		nwl++;
+	}
+	/*
+	 * Anchors are chosen again, on what items hold, after 256 items,
+	 * then after each fourfold: cheap, and soon stable.
+	 */
+	if (++r->r_items >= r->r_replan) {
+		if (r->r_replan > 0)
+			rules_index(r);
+		r->r_replan = r->r_replan ? r->r_replan * 4 : 256;
 	}
 	return nwl;
 }

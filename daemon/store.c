@@ -134,7 +134,8 @@ static const char *const store_sql[S_MAX] = {
 	    " WHERE watchlist = ?1 AND kind = ?2 AND key = ?3",
 	[S_STORY_PUT] = "INSERT INTO story (watchlist, kind, key, at)"
 	    " VALUES (?1, ?2, ?3, ?4)"
-	    " ON CONFLICT (watchlist, kind, key) DO UPDATE SET at = excluded.at",
+	    " ON CONFLICT (watchlist, kind, key)"
+	    " DO UPDATE SET at = excluded.at",
 	[S_ALERT_ADD] = "INSERT OR IGNORE INTO alert (id, watchlist, json,"
 	    " created) VALUES (?1, ?2, ?3, ?4)",
 	[S_DELIVERY_ADD] = "INSERT OR IGNORE INTO delivery (alert_id, sink,"

@@ -85,6 +85,11 @@ void		 http_free(struct http *);
 
 /* Queues a request; all strings are copied.  Never fails. */
 struct http_xfer *http_start(struct http *, const struct http_request *);
+/*
+ * The host of url answered 429 or 503: none of its requests starts before
+ * until (epoch seconds); those queued wait, in order.
+ */
+void		 http_pause_host(struct http *, const char *url, int64_t until);
 /* Requests queued or in flight. */
 size_t		 http_pending(const struct http *);
 const char	*http_error_name(enum http_error);

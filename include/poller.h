@@ -59,6 +59,9 @@ struct feed_item;
 struct rules_doc;
 char		*poller_doc_fill(struct rules_doc *, const struct feed_item *);
 
+/* The next poll of a healthy feed: its own slot in the interval. */
+int64_t		 poller_next_slot(const char *name, int64_t interval,
+		    int64_t now);
 /* Next poll after the errors-th consecutive failure (exposed for tests). */
 int64_t		 poller_backoff(int64_t interval, int errors, int64_t now);
 

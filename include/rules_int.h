@@ -45,6 +45,7 @@ struct rules_term {
 	uint32_t	rt_npost;
 	uint32_t	rt_stamp;	/* == r_gen: the item has it … */
 	uint32_t	rt_hits;	/* … in these distinct words (r_hits) */
+	uint32_t	rt_df;		/* items that held it, of r_items */
 };
 
 struct rules_rule {
@@ -82,7 +83,7 @@ struct rules {
 	struct rules_term	*r_terms;
 	size_t			 r_nterms, r_capterms;
 	struct sbuf		 r_strs;
-	uint32_t		*r_tab;		/* term id + 1; 0 empty */
+	uint64_t		*r_tab;		/* hash >> 32, id + 1; 0 empty */
 	size_t			 r_tabcap;
 	struct rules_rule	*r_rules;
 	size_t			 r_nrules, r_caprules;
@@ -105,6 +106,8 @@ struct rules {
 	struct rules_vec	 r_out;		/* const char * */
 	uint32_t		 r_outgen;
 	size_t			 r_evaluated;
+	uint64_t		 r_items;	/* matched so far */
+	uint64_t		 r_replan;	/* rules_index() again after */
 };
 
 /* One word of an item. */
@@ -147,6 +150,7 @@ void	 rules_vec_free(struct rules_vec *);
 uint64_t rules_hash(const char *, size_t);
 uint64_t rules_hash_step(uint64_t, unsigned char);
 uint64_t rules_hash_final(uint64_t, int);
+void	 rules_index(struct rules *);
 uint32_t rules_term_find(const struct rules *, uint64_t, const char *,
 	    size_t, int);
 

@@ -1,0 +1,252 @@
+/*
+ * feed_util.c: the element table and the string helpers of the feed
+ * parser (pure): URL resolution, attribute values, base64, and
+ * feedparser's guess of whether a title is HTML.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/uri.h>
+
+#include "feed.h"
+#include "feed_int.h"
+#include "html.h"
+#include "util.h"
+
+/* Which element is which field; the first match wins. */
+static const struct feed_map feed_map[] = {
+	{ "*", "title", F_TITLE, 2 },
+	{ NS_DC, "title", F_TITLE, 1 },
+	{ "*", "link", F_LINK, 2 },
+	{ "*", "guid", F_ID, 2 },
+	{ "*", "id", F_ID, 2 },
+	{ "*", "description", F_SUMMARY, 2 },
+	{ "*", "summary", F_SUMMARY, 2 },
+	{ NS_DC, "description", F_SUMMARY, 1 },
+	{ NS_ITUNES, "summary", F_SUMMARY, 0 },
+	{ "*", "abstract", F_SUMMARY, 1 },
+	{ NS_CONTENT, "encoded", F_CONTENT, 2 },
+	{ "*", "content", F_CONTENT, 2 },
+	{ NS_XHTML, "body", F_CONTENT, 1 },
+	{ "*", "fullitem", F_CONTENT, 1 },
+	{ "*", "pubDate", F_PUBLISHED, 2 },
+	{ "*", "published", F_PUBLISHED, 2 },
+	{ "*", "issued", F_PUBLISHED, 2 },
+	{ NS_DCTERMS, "issued", F_PUBLISHED, 1 },
+	{ "*", "updated", F_UPDATED, 2 },
+	{ "*", "modified", F_UPDATED, 2 },
+	{ NS_DC, "date", F_UPDATED, 1 },
+	{ NS_DCTERMS, "modified", F_UPDATED, 1 },
+	{ "*", "author", F_AUTHOR, 2 },
+	{ NS_DC, "creator", F_AUTHOR, 1 },
+	{ NS_DC, "author", F_AUTHOR, 1 },
+	{ NS_ITUNES, "author", F_AUTHOR, 0 },
+	{ "*", "category", F_CATEGORY, 1 },
+	{ NS_DC, "subject", F_CATEGORY, 1 },
+	{ "*", "ttl", F_TTL, 1 },
+	{ NS_SY, "updatePeriod", F_SYPERIOD, 1 },
+	{ NS_SY, "updateFrequency", F_SYFREQ, 1 },
+};
+
+char *
+feed_resolve(const char *uri, const char *base)
+{
+	xmlChar	*u;
+	char	*r;
+
+	if (base == NULL || *base == '\0')
+		return xstrdup(uri);
+	if ((u = xmlBuildURI((const xmlChar *)uri, (const xmlChar *)base)) ==
+	    NULL)
+		return xstrdup(uri);
+	r = xstrdup((const char *)u);
+	xmlFree(u);
+	return r;
+}
+
+/* Trims surrounding whitespace in place. */
+char *
+feed_trim(char *s)
+{
+	size_t	n;
+	char	*p = s;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	memmove(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+int
+feed_core_ns(const char *ns)
+{
+	return ns == NULL || strcmp(ns, NS_ATOM10) == 0 ||
+	    strcmp(ns, NS_ATOM03) == 0 || strcmp(ns, NS_RSS10) == 0 ||
+	    strcmp(ns, NS_RSS090) == 0;
+}
+
+const struct feed_map *
+feed_lookup(const char *ns, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
+		if (strcmp(feed_map[i].fm_name, name) != 0)
+			continue;
+		if (strcmp(feed_map[i].fm_ns, "*") == 0 ? feed_core_ns(ns) :
+		    (ns != NULL && strcmp(feed_map[i].fm_ns, ns) == 0))
+			return &feed_map[i];
+	}
+	return NULL;
+}
+
+/*
+ * Copies an attribute value, decoding the HTML references libxml2 left
+ * in it (feed_sax_entity()); XML's own are already decoded.
+ */
+char *
+feed_attr_copy(const char *s, size_t len)
+{
+	struct sbuf	 sb;
+	char		 buf[HTML_ENTITY_MAX];
+	const char	*semi;
+	size_t		 i, n;
+
+	sbuf_init(&sb);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '&' && (semi = memchr(s + i, ';', len - i)) != NULL &&
+		    semi - (s + i) <= 33 && (n = html_entity_decode(s + i + 1,
+		    (size_t)(semi - (s + i) - 1), buf)) > 0) {
+			sbuf_add(&sb, buf, n);
+			i = (size_t)(semi - s);
+		} else
+			sbuf_addc(&sb, s[i]);
+	}
+	/* The buffer is handed over as is (sbuf_detach() would allocate). */
+	return sb.sb_buf;
+}
+
+/* The value of attribute name (in namespace ns, or none) or NULL; to free. */
+char *
+feed_attr(int nattr, const xmlChar **attrs, const char *ns, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < nattr; i++) {
+		const xmlChar	**a = attrs + i * 5;
+
+		if (strcmp((const char *)a[0], name) != 0)
+			continue;
+		if (ns == NULL ? a[2] != NULL :
+		    (a[2] == NULL || strcmp((const char *)a[2], ns) != 0))
+			continue;
+		return feed_attr_copy((const char *)a[3], (size_t)(a[4] - a[3]));
+	}
+	return NULL;
+}
+
+size_t
+feed_base64(char *s)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*p;
+	char			*o = s;
+	unsigned		 acc = 0;
+	int			 bits = 0;
+
+	for (p = s; *p != '\0'; p++) {
+		const char *c;
+
+		if (*p == '=')
+			break;
+		if ((c = strchr(b64, *p)) == NULL || *p == '\0')
+			continue;
+		acc = (acc << 6) | (unsigned)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			*o++ = (char)((acc >> bits) & 0xff);
+		}
+	}
+	*o = '\0';
+	return (size_t)(o - s);
+}
+
+/*
+ * feedparser's lookslikehtml(): an RSS title is plain text unless it has
+ * an end tag or a reference and only harmless tags.
+ */
+int
+feed_looks_html(const char *s)
+{
+	const char	*p;
+	int		 any = 0;
+
+	for (p = s; *p != '\0'; p++) {
+		if (p[0] == '<' && p[1] == '/' && isalnum((unsigned char)p[2]))
+			any = 1;
+		if (p[0] == '&' && (p[1] == '#' || isalnum((unsigned char)p[1]))) {
+			const char *q = p + 1 + (p[1] == '#');
+
+			while (isalnum((unsigned char)*q) || *q == '_')
+				q++;
+			if (*q == ';')
+				any = 1;
+		}
+	}
+	if (!any)
+		return 0;
+	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
+		const char	*q = p + 1 + (p[1] == '/');
+		char		 tag[16], *t, *san;
+		size_t		 n = 0;
+
+		while ((isalnum((unsigned char)*q) || *q == '_') && n < 15)
+			tag[n++] = (char)tolower((unsigned char)*q++);
+		tag[n] = '\0';
+		if (n == 0)
+			continue;
+		/* The sanitizer keeps exactly the harmless ones. */
+		t = xasprintf("<%s>", tag);
+		san = html_sanitize(t, strlen(t), NULL);
+		free(t);
+		n = strlen(san);
+		free(san);
+		if (n == 0)
+			return 0;
+	}
+	return 1;
+}
+
+char *
+feed_item_key(const struct feed_item *it)
+{
+	/* FNV-1a, 64 bits: stable across builds and machines. */
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	const char	*parts[2];
+	size_t		 i;
+
+	if (it->fi_id != NULL && *it->fi_id != '\0')
+		return xstrdup(it->fi_id);
+	if (it->fi_link != NULL && *it->fi_link != '\0')
+		return xstrdup(it->fi_link);
+	parts[0] = it->fi_title != NULL ? it->fi_title : "";
+	parts[1] = it->fi_summary != NULL ? it->fi_summary : "";
+	for (i = 0; i < 2; i++) {
+		const unsigned char	*p = (const unsigned char *)parts[i];
+
+		/* Each part with its NUL: "a" + "bc" is not "ab" + "c". */
+		do {
+			h ^= *p;
+			h *= 0x100000001b3ULL;
+		} while (*p++ != '\0');
+	}
+	return xasprintf("h:%016llx", (unsigned long long)h);
+}
