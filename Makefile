@@ -43,7 +43,7 @@ BUILD		= build
 endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
-PURE		= util conf date html text rules rules_match feed alert
+PURE		= util conf date html text rules rules_match feed feed_util alert
 ADAPTERS	= log store http sink
 ORCH		= poller outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
@@ -56,7 +56,7 @@ UNIT_date	= date util
 UNIT_html	= html util
 UNIT_text	= text html util
 UNIT_rules	= rules rules_match text html util
-UNIT_feed	= feed date html text util
+UNIT_feed	= feed feed_util date html text util
 UNIT_alert	= alert date text html util conf
 UNIT_store	= store util
 UNIT_BINS	= $(UNIT_TESTS:%=$(BUILD)/test_%)
@@ -80,7 +80,7 @@ $(BUILD)/newswatchd: $(OBJS) $(BUILD)/main.o
 # The binary stands at the top so that ./newswatchd is what was built last,
 # sanitized or not.
 newswatchd: $(BUILD)/newswatchd FORCE
-	@cmp -s $< $@ || cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/test_%.o: tests/unit/test_%.c $(wildcard include/*.h) tests/unit/unit.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<

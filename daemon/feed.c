@@ -51,6 +51,7 @@ struct feed_parser {
 	struct feed_meta	 fp_meta;
 	enum feed_kind		 fp_kind;
 	int			 fp_root;	/* a feed root was seen */
+	char			*fp_rootns;	/* its namespace counts as core */
 	int			 fp_refused;	/* entities declared */
 	int			 fp_failed;
 	char			 fp_err[160];
@@ -207,6 +208,27 @@ feed_text_escaped(struct feed_parser *fp, const char *s, size_t len,
 	feed_text_add(fp, s + start, len - start);
 }
 
+/*
+ * Elements inside a text field ("naked markup" in Atom 0.3): from there
+ * on the field is markup, and the text so far must be escaped.
+ */
+static void
+feed_field_to_markup(struct feed_parser *fp)
+{
+	char	*old;
+	size_t	 len;
+
+	if (fp->fp_field != F_TITLE && fp->fp_field != F_SUMMARY &&
+	    fp->fp_field != F_CONTENT)
+		return;
+	len = fp->fp_text.sb_len;
+	old = xstrndup(fp->fp_text.sb_buf, len);
+	sbuf_reset(&fp->fp_text);
+	feed_text_escaped(fp, old, len, 0);
+	free(old);
+	fp->fp_mode = M_XHTML;
+}
+
 /* Starts reading a field's text; mode from the type (and Atom 0.3 mode). */
 static void
 feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
@@ -224,6 +246,9 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 	free(fp->fp_field_base);
 	fp->fp_field_base = xstrdup(feed_curbase(fp) ? feed_curbase(fp) : "");
 	fp->fp_mode = (f == F_SUMMARY || f == F_CONTENT) ? M_HTML : M_TEXT;
+	/* RFC 4287 4.1.3.1: a div wraps inline XHTML; feedparser drops it. */
+	fp->fp_strip_div = fp->fp_meta.fm_format != NULL &&
+	    strcmp(fp->fp_meta.fm_format, "atom1.0") == 0;
 	if (!atom && f != F_TITLE)
 		return;
 	type = feed_attr(nattr, attrs, NULL, "type");
@@ -240,7 +265,6 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 		} else if (strcmp(type, "xhtml") == 0 ||
 		    strcmp(type, "application/xhtml+xml") == 0) {
 			fp->fp_mode = M_XHTML;
-			fp->fp_strip_div = strcmp(type, "xhtml") == 0;
 		} else if (strcmp(type, "text") == 0 ||
 		    strncmp(type, "text/", 5) == 0 || *type == '\0') {
 			fp->fp_mode = M_TEXT;
@@ -269,6 +293,9 @@ feed_field_value(struct feed_parser *fp)
 	size_t	 len = fp->fp_text.sb_len;
 	int	 html;
 
+	feed_demoronize(&fp->fp_text);
+	s = fp->fp_text.sb_buf;
+	len = fp->fp_text.sb_len;
 	if (fp->fp_mode == M_BASE64) {
 		len = feed_base64(s);
 		fp->fp_text.sb_len = len;
@@ -441,29 +468,45 @@ feed_root(struct feed_parser *fp, const char *name, const char *ns,
 	fp->fp_root = 1;
 }
 
-/* An Atom <link>: rel=alternate (or none) with an HTML type is the link. */
-static void
+/*
+ * An Atom <link>: rel=alternate (or none) with an HTML type is the link.
+ * Returns 1 when such a link has no href (its text may be the URL).
+ */
+static int
 feed_atom_link(struct feed_parser *fp, int nattr, const xmlChar **attrs)
 {
 	char		*rel, *href, *type;
 	struct feed_val	*v = fp->fp_item_depth ? fp->fp_v : fp->fp_fv;
-	int		 ok;
+	int		 ok, notext = 0;
 
 	rel = feed_attr(nattr, attrs, NULL, "rel");
 	href = feed_attr(nattr, attrs, NULL, "href");
 	type = feed_attr(nattr, attrs, NULL, "type");
-	ok = href != NULL && (rel == NULL || strcasecmp(feed_trim(rel),
-	    "alternate") == 0) && (type == NULL ||
-	    strcasecmp(type, "text/html") == 0 ||
+	ok = (rel == NULL || strcasecmp(feed_trim(rel), "alternate") == 0) &&
+	    (type == NULL || strcasecmp(type, "text/html") == 0 ||
 	    strcasecmp(type, "application/xhtml+xml") == 0 ||
 	    strcasecmp(type, "html") == 0);
-	if (ok && v[F_LINK].fv_str == NULL) {
+	if (ok && href == NULL && v[F_LINK].fv_str == NULL)
+		notext = 1;
+	else if (ok && href != NULL && v[F_LINK].fv_str == NULL) {
 		v[F_LINK].fv_str = feed_resolve(feed_trim(href), feed_curbase(fp));
 		v[F_LINK].fv_prio = 2;
 	}
 	free(rel);
 	free(href);
 	free(type);
+	return notext;
+}
+
+static int
+feed_blank(const struct sbuf *sb)
+{
+	size_t	i;
+
+	for (i = 0; i < sb->sb_len; i++)
+		if (!isspace((unsigned char)sb->sb_buf[i]))
+			return 0;
+	return 1;
 }
 
 static void
@@ -475,8 +518,11 @@ feed_serialize_start(struct feed_parser *fp, const char *name,
 
 	(void)ns;
 	if (fp->fp_strip_div && fp->fp_depth == fp->fp_field_depth + 1 &&
-	    strcmp(name, "div") == 0 && fp->fp_text.sb_len == 0)
+	    strcmp(name, "div") == 0 && ns != NULL &&
+	    strcmp(ns, NS_XHTML) == 0 && feed_blank(&fp->fp_text)) {
+		fp->fp_strip_div = 2;
 		return;
+	}
 	feed_text_add(fp, "<", 1);
 	if (prefix != NULL && (ns == NULL || strcmp(ns, NS_XHTML) != 0)) {
 		feed_text_add(fp, prefix, strlen(prefix));
@@ -535,20 +581,32 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		}
 		if (fp->fp_kind == KIND_ATOM)
 			fp->fp_chan_depth = 1;
+		if (ns != NULL && strcmp(ns, NS_RDF) != 0)
+			fp->fp_rootns = xstrdup(ns);
 		return;
 	}
 	if (fp->fp_field != F_NONE) {
 		/* Markup inside a field is part of its value. */
+		if (fp->fp_mode == M_TEXT)
+			feed_field_to_markup(fp);
 		if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML)
 			feed_serialize_start(fp, name, (const char *)prefix, ns,
 			    nattr, attrs);
 		return;
 	}
+	/*
+	 * The namespace of the root (RSS 2.0 in
+	 * "http://backend.userland.com/rss2", an unknown Atom) is read as
+	 * no namespace, as feedparser does.
+	 */
+	if (ns != NULL && fp->fp_rootns != NULL &&
+	    strcmp(ns, fp->fp_rootns) == 0)
+		ns = NULL;
 	if (!feed_core_ns(ns) && ns != NULL && strcmp(ns, NS_RDF) == 0)
 		return;
 	if (fp->fp_item_depth == 0 && feed_core_ns(ns) &&
-	    (strcmp(name, "item") == 0 || strcmp(name, "entry") == 0) &&
-	    (d == fp->fp_chan_depth + 1 || fp->fp_kind == KIND_RDF)) {
+	    (strcasecmp(name, "item") == 0 || strcasecmp(name, "entry") == 0) &&
+	    (d == fp->fp_chan_depth + 1 || d == 2 || fp->fp_kind == KIND_RDF)) {
 		feed_item_reset(fp);
 		fp->fp_item_depth = d;
 		if ((about = feed_attr(nattr, attrs, NS_RDF, "about")) != NULL)
@@ -556,7 +614,7 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		return;
 	}
 	if (fp->fp_item_depth == 0 && fp->fp_chan_depth == 0 &&
-	    strcmp(name, "channel") == 0 && d == 2) {
+	    strcasecmp(name, "channel") == 0 && d == 2) {
 		fp->fp_chan_depth = d;
 		return;
 	}
@@ -578,7 +636,9 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		return;
 	if (fp->fp_kind == KIND_ATOM && m->fm_field == F_LINK &&
 	    feed_core_ns(ns)) {
-		feed_atom_link(fp, nattr, attrs);
+		/* Atom 0.3 feeds that put the URL in the text of an alternate. */
+		if (feed_atom_link(fp, nattr, attrs))
+			feed_field_start(fp, F_LINK, 2, 0, NULL);
 		return;
 	}
 	if (fp->fp_kind == KIND_ATOM && m->fm_field == F_AUTHOR &&
@@ -611,6 +671,14 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 	if (fp->fp_item_depth && (m->fm_field == F_TTL ||
 	    m->fm_field == F_SYPERIOD || m->fm_field == F_SYFREQ))
 		return;
+	/* RSS with both description and summary: the second is content. */
+	if (fp->fp_item_depth && m->fm_field == F_SUMMARY && m->fm_prio == 2 &&
+	    fp->fp_v[F_SUMMARY].fv_prio == 2 &&
+	    fp->fp_v[F_SUMMARY].fv_str != NULL && fp->fp_kind != KIND_ATOM) {
+		if (fp->fp_v[F_CONTENT].fv_str == NULL)
+			feed_field_start(fp, F_CONTENT, 2, nattr, attrs);
+		return;
+	}
 	/* Keep the first content (feedparser: "the first content value"). */
 	if (fp->fp_item_depth && m->fm_field == F_CONTENT &&
 	    fp->fp_v[F_CONTENT].fv_str != NULL)
@@ -634,9 +702,12 @@ feed_sax_end(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		if (d == fp->fp_field_depth) {
 			feed_field_end(fp);
 		} else if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML) {
-			if (fp->fp_strip_div && d == fp->fp_field_depth + 1 &&
-			    strcmp((const char *)lname, "div") == 0)
+			if (fp->fp_strip_div == 2 &&
+			    d == fp->fp_field_depth + 1 &&
+			    strcmp((const char *)lname, "div") == 0) {
+				fp->fp_strip_div = 0;
 				return;
+			}
 			feed_text_add(fp, "</", 2);
 			if (prefix != NULL && (uri == NULL ||
 			    strcmp((const char *)uri, NS_XHTML) != 0)) {
@@ -696,15 +767,21 @@ feed_sax_entity(void *ctx, const xmlChar *name)
 			return fp->fp_ents[i];
 	n = html_entity_decode((const char *)name, strlen((const char *)name),
 	    buf);
-	if (n == 0)
-		return NULL;
 	buf[n] = '\0';
+	/* HTML 4, which feeds were written for, had these two elsewhere. */
+	if (strcmp((const char *)name, "lang") == 0)
+		util_strlcpy(buf, "\xe2\x8c\xa9", sizeof(buf));
+	else if (strcmp((const char *)name, "rang") == 0)
+		util_strlcpy(buf, "\xe2\x8c\xaa", sizeof(buf));
 	e = xcalloc(1, sizeof(*e));
 	e->type = XML_ENTITY_DECL;
 	e->etype = XML_INTERNAL_GENERAL_ENTITY;
 	e->name = (const xmlChar *)xstrdup((const char *)name);
 	/* libxml2 parses the text as XML: &LT; and &AMP; must stay text. */
-	if (strcmp(buf, "<") == 0)
+	if (n == 0)
+		/* An unknown name stays as it was written: no text is lost. */
+		e->content = (xmlChar *)xasprintf("&#38;%s;", (const char *)name);
+	else if (strcmp(buf, "<") == 0)
 		e->content = (xmlChar *)xstrdup("&#60;");
 	else if (strcmp(buf, "&") == 0)
 		e->content = (xmlChar *)xstrdup("&#38;");
@@ -803,18 +880,38 @@ feed_parser_new(const char *base_url, const char *charset, feed_item_cb *cb,
 }
 
 /*
+ * WHATWG Encoding: these labels mean windows-1252, whose 0x80-0x9f are
+ * the curly quotes and dashes publishers meant (feedparser agrees).
+ */
+static const char *
+feed_encoding_fix(const char *enc, size_t len)
+{
+	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
+	    "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
+	    "cp1252", "windows-1252" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
+		if (strlen(latin1[i]) == len && strncasecmp(enc, latin1[i],
+		    len) == 0)
+			return "windows-1252";
+	return NULL;
+}
+
+/*
  * Decides the encoding once the head of the document is known: a BOM or
  * an XML declaration naming one wins, else the HTTP charset, else UTF-8.
- * Returns 1 when enough was seen.
+ * Returns 1 when enough was seen, with *enc the encoding to impose on
+ * libxml2 or NULL to let it read the document's own.
  */
 static int
-feed_sniff_ready(const struct feed_parser *fp, int final, int *use_charset)
+feed_sniff_ready(const struct feed_parser *fp, int final, const char **enc)
 {
 	const unsigned char	*b = (const unsigned char *)fp->fp_sniff.sb_buf;
 	size_t			 n = fp->fp_sniff.sb_len;
-	const char		*end;
+	const char		*end, *e, *q;
 
-	*use_charset = 0;
+	*enc = NULL;
 	/* libxml2 detects a BOM or UTF-16 from the first 4 bytes. */
 	if (n < 5 && !final)
 		return 0;
@@ -831,11 +928,26 @@ feed_sniff_ready(const struct feed_parser *fp, int final, int *use_charset)
 			return 0;
 		if (end == NULL)
 			end = (const char *)b + n;
-		*use_charset = memmem(b, (size_t)(end - (const char *)b),
-		    "encoding", 8) == NULL;
-		return 1;
+		e = memmem(b, (size_t)(end - (const char *)b), "encoding", 8);
+		if (e != NULL) {
+			e += 8;
+			while (e < end && (isspace((unsigned char)*e) ||
+			    *e == '='))
+				e++;
+			if (e < end && (*e == '"' || *e == '\'')) {
+				q = memchr(e + 1, *e, (size_t)(end - e - 1));
+				if (q != NULL)
+					*enc = feed_encoding_fix(e + 1,
+					    (size_t)(q - e - 1));
+			}
+			return 1;
+		}
 	}
-	*use_charset = 1;
+	if (fp->fp_charset != NULL) {
+		*enc = feed_encoding_fix(fp->fp_charset, strlen(fp->fp_charset));
+		if (*enc == NULL && strcasecmp(fp->fp_charset, "utf-8") != 0)
+			*enc = fp->fp_charset;
+	}
 	return 1;
 }
 
@@ -843,9 +955,10 @@ static int
 feed_start(struct feed_parser *fp, int final, char *err, size_t errlen)
 {
 	xmlCharEncodingHandlerPtr	 h;
-	int				 use_charset, first;
+	const char			*enc;
+	int				 first;
 
-	if (!feed_sniff_ready(fp, final, &use_charset))
+	if (!feed_sniff_ready(fp, final, &enc))
 		return 0;
 	first = fp->fp_sniff.sb_len < 4 ? (int)fp->fp_sniff.sb_len : 4;
 	fp->fp_ctx = xmlCreatePushParserCtxt(&fp->fp_sax, fp,
@@ -856,9 +969,8 @@ feed_start(struct feed_parser *fp, int final, char *err, size_t errlen)
 	xmlCtxtUseOptions(fp->fp_ctx, XML_PARSE_NONET);
 	fp->fp_ctx->replaceEntities = 0;
 	fp->fp_ctx->loadsubset = 0;
-	if (use_charset && fp->fp_charset != NULL &&
-	    strcasecmp(fp->fp_charset, "utf-8") != 0 &&
-	    (h = xmlFindCharEncodingHandler(fp->fp_charset)) != NULL)
+	/* An unknown charset is ignored: UTF-8 is the better guess. */
+	if (enc != NULL && (h = xmlFindCharEncodingHandler(enc)) != NULL)
 		xmlSwitchToEncoding(fp->fp_ctx, h);
 	if (fp->fp_sniff.sb_len > (size_t)first)
 		xmlParseChunk(fp->fp_ctx, fp->fp_sniff.sb_buf + first,
@@ -962,5 +1074,6 @@ feed_parser_free(struct feed_parser *fp)
 	free(fp->fp_field_base);
 	free(fp->fp_url);
 	free(fp->fp_charset);
+	free(fp->fp_rootns);
 	free(fp);
 }

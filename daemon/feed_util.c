@@ -5,8 +5,10 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/uri.h>
 
@@ -19,6 +21,7 @@
 static const struct feed_map feed_map[] = {
 	{ "*", "title", F_TITLE, 2 },
 	{ NS_DC, "title", F_TITLE, 1 },
+	{ NS_MEDIA, "title", F_TITLE, 0 },
 	{ "*", "link", F_LINK, 2 },
 	{ "*", "guid", F_ID, 2 },
 	{ "*", "id", F_ID, 2 },
@@ -26,10 +29,12 @@ static const struct feed_map feed_map[] = {
 	{ "*", "summary", F_SUMMARY, 2 },
 	{ NS_DC, "description", F_SUMMARY, 1 },
 	{ NS_ITUNES, "summary", F_SUMMARY, 0 },
+	{ NS_MEDIA, "description", F_SUMMARY, 0 },
 	{ "*", "abstract", F_SUMMARY, 1 },
 	{ NS_CONTENT, "encoded", F_CONTENT, 2 },
 	{ "*", "content", F_CONTENT, 2 },
 	{ NS_XHTML, "body", F_CONTENT, 1 },
+	{ "*", "body", F_CONTENT, 1 },
 	{ "*", "fullitem", F_CONTENT, 1 },
 	{ "*", "pubDate", F_PUBLISHED, 2 },
 	{ "*", "published", F_PUBLISHED, 2 },
@@ -96,11 +101,12 @@ feed_lookup(const char *ns, const char *name)
 {
 	size_t	i;
 
+	/* feedparser reads names and namespaces without regard to case. */
 	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
-		if (strcmp(feed_map[i].fm_name, name) != 0)
+		if (strcasecmp(feed_map[i].fm_name, name) != 0)
 			continue;
 		if (strcmp(feed_map[i].fm_ns, "*") == 0 ? feed_core_ns(ns) :
-		    (ns != NULL && strcmp(feed_map[i].fm_ns, ns) == 0))
+		    (ns != NULL && strcasecmp(feed_map[i].fm_ns, ns) == 0))
 			return &feed_map[i];
 	}
 	return NULL;
@@ -195,10 +201,17 @@ feed_looks_html(const char *s)
 		if (p[0] == '&' && (p[1] == '#' || isalnum((unsigned char)p[1]))) {
 			const char *q = p + 1 + (p[1] == '#');
 
+			char		 buf[HTML_ENTITY_MAX];
+
 			while (isalnum((unsigned char)*q) || *q == '_')
 				q++;
-			if (*q == ';')
-				any = 1;
+			if (*q != ';')
+				continue;
+			/* An entity HTML does not know: not HTML, then. */
+			if (p[1] != '#' && html_entity_decode(p + 1,
+			    (size_t)(q - p - 1), buf) == 0)
+				return 0;
+			any = 1;
 		}
 	}
 	if (!any)
@@ -249,4 +262,34 @@ feed_item_key(const struct feed_item *it)
 		} while (*p++ != '\0');
 	}
 	return xasprintf("h:%016llx", (unsigned long long)h);
+}
+
+/*
+ * C1 controls in text are windows-1252 read as Latin-1 somewhere on the
+ * way: U+0092 was meant as U+2019 (feedparser does the same).
+ */
+void
+feed_demoronize(struct sbuf *text)
+{
+	struct sbuf	 sb;
+	const char	*s = text->sb_buf;
+	char		 ref[8], out[HTML_ENTITY_MAX];
+	size_t		 i, len = text->sb_len;
+
+	if (memchr(s, 0xc2, len) == NULL)
+		return;
+	sbuf_init(&sb);
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f) {
+			snprintf(ref, sizeof(ref), "#%u", (unsigned char)s[i + 1]);
+			sbuf_add(&sb, out, html_entity_decode(ref, strlen(ref),
+			    out));
+			i++;
+		} else
+			sbuf_addc(&sb, s[i]);
+	}
+	sbuf_free(text);
+	*text = sb;
 }

@@ -591,8 +591,13 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 	for (;;) {
 		while (p < end && isspace((unsigned char)*p))
 			p++;
-		if (p >= end || !(isalpha((unsigned char)*p) || *p == '_'))
+		if (p >= end)
 			break;
+		/* sgmllib skips what cannot start a name ("i$=..."). */
+		if (!(isalpha((unsigned char)*p) || *p == '_')) {
+			p++;
+			continue;
+		}
 		nm = p;
 		while (p < end && (isalnum((unsigned char)*p) ||
 		    strchr("-:._", *p) != NULL))
@@ -656,7 +661,9 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 			    NELEM(html_url_attrs), name)) {
 				while (isspace((unsigned char)*val))
 					val++;
-				t = html_safe_url(val, hs->hs_base);
+				/* An empty URL stays empty, not the base. */
+				t = *val == '\0' ? xstrdup("") :
+				    html_safe_url(val, hs->hs_base);
 				html_addattr(&hs->hs_out, name, t);
 				free(t);
 			} else

@@ -138,6 +138,10 @@ rules_term_find(const struct rules *r, uint64_t h, const char *s,
 
 	if (r->r_tabcap == 0)
 		return RULES_NONE;
+	/* Most item words are in no rule: a bit in L2 says so. */
+	if (r->r_finished && !(r->r_bloom[(h >> 38) & r->r_bloommask] >>
+	    (h >> 32 & 63) & 1))
+		return RULES_NONE;
 	for (i = h & mask; (slot = r->r_tab[i]) != 0; i = (i + 1) & mask) {
 		if (slot >> 32 != h >> 32)
 			continue;
@@ -418,6 +422,11 @@ rules_need_operand(struct rules_parser *p, size_t off, size_t len)
 {
 	if (rules_operand(p->p_tok))
 		return 0;
+	/* Point at what is wrong: the stray token, or the operator at the end. */
+	if (p->p_tok != TK_END)
+		return rules_error(p, p->p_tstart, "unexpected '%.*s' after %.*s",
+		    rules_toklen(p), p->p_src + p->p_tstart, (int)len,
+		    p->p_src + off);
 	return rules_error(p, off, "expected a word after %.*s", (int)len,
 	    p->p_src + off);
 }
@@ -716,9 +725,11 @@ rules_free(struct rules *r)
 	free(r->r_post);
 	free(r->r_always);
 	free(r->r_plens);
+	free(r->r_bloom);
 	free(r->r_rstamp);
 	rules_vec_free(&r->r_hits);
 	rules_vec_free(&r->r_cand);
+	rules_vec_free(&r->r_tmp);
 	rules_vec_free(&r->r_wit);
 	rules_vec_free(&r->r_spans);
 	rules_vec_free(&r->r_out);
@@ -736,6 +747,8 @@ rules_add(struct rules *r, unsigned wl, enum rules_kind kind,
 	uint32_t		 root;
 	int			 rv = -1;
 
+	/* The index (and its filter) is stale from the first new word on. */
+	r->r_finished = 0;
 	memset(&p, 0, sizeof(p));
 	p.p_r = r;
 	p.p_src = src;
@@ -767,7 +780,6 @@ rules_add(struct rules *r, unsigned wl, enum rules_kind kind,
 	ru->ru_wl = wl;
 	ru->ru_kind = kind == RULES_EXCLUDE ? RULES_EXCLUDE : RULES_MATCH;
 	ru->ru_seq = (uint32_t)r->r_nrules++;
-	r->r_finished = 0;
 	rv = 0;
  done:
 	if (rv == -1) {
@@ -977,6 +989,17 @@ rules_finish(struct rules *r)
 	for (i = 0; i < r->r_nterms; i++)
 		if (r->r_terms[i].rt_prefix)
 			seen[r->r_terms[i].rt_len] = 1;
+	/* About 8 bits a term: one lookup in 8 of a word no rule has. */
+	free(r->r_bloom);
+	for (len = 64; len < r->r_nterms * 8; len *= 2)
+		;
+	r->r_bloom = xcalloc(len / 64, sizeof(*r->r_bloom));
+	r->r_bloommask = len / 64 - 1;
+	for (i = 0; i < r->r_nterms; i++) {
+		uint64_t h = r->r_terms[i].rt_hash;
+
+		r->r_bloom[(h >> 38) & r->r_bloommask] |= 1ULL << (h >> 32 & 63);
+	}
 	free(r->r_plens);
 	r->r_plens = xreallocarray(NULL, RULES_MAXPLEN + 1, sizeof(uint16_t));
 	r->r_nplens = 0;

@@ -476,12 +476,54 @@ rules_eval(struct rules *r, const struct rules_doc *d, uint32_t node,
 	return 0;
 }
 
-static int
-rules_u32_cmp(const void *a, const void *b)
+/*
+ * Sorts the candidates by rule (that is, by watchlist): insertion for a
+ * few, else radix, 11 bits a pass, as qsort() was a sixth of the time.
+ */
+static void
+rules_sort_cand(struct rules *r)
 {
-	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t	*a = r->r_cand.v_p, *b, *t, x, cnt[2048];
+	size_t		 n = r->r_cand.v_n, i, j, sum, c;
+	int		 shift;
 
-	return x < y ? -1 : x > y;
+	if (n < 48) {
+		for (i = 1; i < n; i++) {
+			x = a[i];
+			for (j = i; j > 0 && a[j - 1] > x; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	if (r->r_tmp.v_cap < n) {
+		r->r_tmp.v_cap = r->r_cand.v_cap;
+		r->r_tmp.v_p = xreallocarray(r->r_tmp.v_p, r->r_tmp.v_cap,
+		    sizeof(uint32_t));
+	}
+	b = r->r_tmp.v_p;
+	for (shift = 0; shift < 33; shift += 11) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(a[i] >> shift) & 2047]++;
+		for (i = 0, sum = 0; i < 2048; i++) {
+			c = cnt[i];
+			cnt[i] = (uint32_t)sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[(a[i] >> shift) & 2047]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	/* Three passes: the result is in r_tmp's array; swap the two. */
+	t = r->r_cand.v_p;
+	r->r_cand.v_p = r->r_tmp.v_p;
+	r->r_tmp.v_p = t;
+	c = r->r_cand.v_cap;
+	r->r_cand.v_cap = r->r_tmp.v_cap;
+	r->r_tmp.v_cap = c;
 }
 
 static int
@@ -553,9 +595,8 @@ rules_match(struct rules *r, struct rules_doc *d, rules_hit_cb *cb,
 			*(uint32_t *)rules_vec_push(&r->r_cand,
 			    sizeof(uint32_t)) = r->r_always[i];
 		}
+	rules_sort_cand(r);
 	cand = r->r_cand.v_p;
-	if (r->r_cand.v_n > 1)
-		qsort(cand, r->r_cand.v_n, sizeof(*cand), rules_u32_cmp);
 	for (i = 0; i < r->r_cand.v_n; i = j) {
 		wl = r->r_rules[cand[i]].ru_wl;
 		for (j = i; j < r->r_cand.v_n &&

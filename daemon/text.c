@@ -164,6 +164,7 @@ text_words(const char *s, size_t len, text_word_cb *cb, void *arg)
 		} else
 			cl = text_class(cp);
 		if (inword && cl == TEXT_SEP) {
+			fold.sb_buf[fold.sb_len] = '\0';
 			cb(arg, fold.sb_buf, fold.sb_len, s + start,
 			    end - start);
 			nwords++;
@@ -180,7 +181,13 @@ text_words(const char *s, size_t len, text_word_cb *cb, void *arg)
 			sbuf_reset(&fold);
 		}
 		if (inword) {
-			if (ncp < TEXT_WORD_MAX && cl != TEXT_IGNORE) {
+			/* ASCII, most of the text, skips the call. */
+			if (cp < 0x80 && ncp < TEXT_WORD_MAX &&
+			    fold.sb_len + 1 < fold.sb_cap) {
+				fold.sb_buf[fold.sb_len++] = (char)(cp >= 'A' &&
+				    cp <= 'Z' ? cp + 'a' - 'A' : cp);
+				ncp++;
+			} else if (ncp < TEXT_WORD_MAX && cl != TEXT_IGNORE) {
 				text_fold_cp(&fold, cp);
 				ncp++;
 			}

@@ -9,6 +9,7 @@
 #include <libxml/xmlstring.h>
 
 struct feed_item;
+struct sbuf;
 
 #define NS_ATOM10	"http://www.w3.org/2005/Atom"
 #define NS_ATOM03	"http://purl.org/atom/ns#"
@@ -21,6 +22,7 @@ struct feed_item;
 #define NS_SY		"http://purl.org/rss/1.0/modules/syndication/"
 #define NS_XHTML	"http://www.w3.org/1999/xhtml"
 #define NS_ITUNES	"http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_MEDIA	"http://search.yahoo.com/mrss/"
 #define NS_XML		"http://www.w3.org/XML/1998/namespace"
 
 /* What an element means; in the order of the element table (feed_util.c). */
@@ -50,5 +52,6 @@ char			*feed_attr(int, const xmlChar **, const char *,
 			    const char *);
 size_t			 feed_base64(char *);
 int			 feed_looks_html(const char *);
+void			 feed_demoronize(struct sbuf *);
 
 #endif

@@ -93,6 +93,8 @@ struct rules {
 	uint32_t		*r_post;
 	uint32_t		*r_always;
 	size_t			 r_nalways;
+	uint64_t		*r_bloom;	/* a bit per term hash */
+	size_t			 r_bloommask;
 	uint16_t		*r_plens;	/* prefix lengths, increasing */
 	size_t			 r_nplens;
 
@@ -101,6 +103,7 @@ struct rules {
 	uint32_t		*r_rstamp;	/* per rule: == r_gen if candidate */
 	struct rules_vec	 r_hits;	/* struct rules_hit */
 	struct rules_vec	 r_cand;	/* uint32_t rule */
+	struct rules_vec	 r_tmp;		/* uint32_t, to sort r_cand */
 	struct rules_vec	 r_wit;		/* uint64_t field << 32 | item word */
 	struct rules_vec	 r_spans;	/* struct rules_span */
 	struct rules_vec	 r_out;		/* const char * */

@@ -1,0 +1,271 @@
+/*
+ * test_date.c: one test per date form, and what must not parse.
+ */
+#include "unit.h"
+
+#include "date.h"
+
+static void
+assert_date(const char *in, const char *want)
+{
+	char	buf[DATE_RFC3339_LEN];
+	int64_t	t;
+
+	t = date_parse(in);
+	if (t == DATE_NONE)
+		fail_msg("date_parse(\"%s\") gave DATE_NONE", in);
+	date_format(t, buf);
+	assert_string_equal(buf, want);
+}
+
+static void
+assert_none(const char *in)
+{
+	if (date_parse(in) != DATE_NONE)
+		fail_msg("date_parse(\"%s\") should be DATE_NONE", in);
+}
+
+static void
+test_rfc822(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 2004 19:48:21 GMT", "2004-01-01T19:48:21Z");
+	assert_date("Sat, 07 Sep 2002 00:00:01 UT", "2002-09-07T00:00:01Z");
+	assert_date("Sat, 07 Sep 2002 00:00:01 Z", "2002-09-07T00:00:01Z");
+}
+
+static void
+test_rfc822_numeric_zone(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 2004 19:48:21 +0100", "2004-01-01T18:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 -0530", "2004-01-02T01:18:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 +01:00", "2004-01-01T18:48:21Z");
+}
+
+static void
+test_rfc822_us_zones(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 2004 19:48:21 EST", "2004-01-02T00:48:21Z");
+	assert_date("Thu, 01 Jul 2004 19:48:21 EDT", "2004-07-01T23:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 CST", "2004-01-02T01:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 CDT", "2004-01-02T00:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 MST", "2004-01-02T02:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 MDT", "2004-01-02T01:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 PST", "2004-01-02T03:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 PDT", "2004-01-02T02:48:21Z");
+}
+
+static void
+test_rfc822_european_zones(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 2004 19:48:21 CET", "2004-01-01T18:48:21Z");
+	assert_date("Thu, 01 Jul 2004 19:48:21 CEST", "2004-07-01T17:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 EET", "2004-01-01T17:48:21Z");
+	assert_date("Thu, 01 Jul 2004 19:48:21 EEST", "2004-07-01T16:48:21Z");
+	assert_date("Thu, 01 Jul 2004 19:48:21 BST", "2004-07-01T18:48:21Z");
+}
+
+static void
+test_rfc822_military(void **state)
+{
+	(void)state;
+	/* RFC 822 as written (and feedparser): A is -1 h, N is +1 h */
+	assert_date("01 Jan 2004 12:00:00 A", "2004-01-01T13:00:00Z");
+	assert_date("01 Jan 2004 12:00:00 N", "2004-01-01T11:00:00Z");
+	assert_date("01 Jan 2004 12:00:00 M", "2004-01-02T00:00:00Z");
+	assert_none("01 Jan 2004 12:00:00 J");
+}
+
+static void
+test_rfc822_gmt_offset(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 2004 19:48:21 GMT+2", "2004-01-01T17:48:21Z");
+	assert_date("Thu, 01 Jan 2004 19:48:21 GMT-05:00",
+	    "2004-01-02T00:48:21Z");
+}
+
+static void
+test_rfc822_no_seconds(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 2004 19:48 GMT", "2004-01-01T19:48:00Z");
+}
+
+static void
+test_rfc822_two_digit_year(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 04 19:48:21 GMT", "2004-01-01T19:48:21Z");
+	assert_date("Fri, 01 Jan 99 19:48:21 GMT", "1999-01-01T19:48:21Z");
+}
+
+static void
+test_rfc822_no_day_name(void **state)
+{
+	(void)state;
+	assert_date("01 Jan 2004 19:48:21 GMT", "2004-01-01T19:48:21Z");
+	assert_date("1 Jan 2004", "2004-01-01T00:00:00Z");
+}
+
+static void
+test_rfc822_no_zone(void **state)
+{
+	(void)state;
+	/* no zone is UTC: the TZ of the machine never matters */
+	assert_date("Thu, 01 Jan 2004 19:48:21", "2004-01-01T19:48:21Z");
+}
+
+static void
+test_rfc822_variants(void **state)
+{
+	(void)state;
+	assert_date("Thursday, 01 January 2004 19:48:21 GMT",
+	    "2004-01-01T19:48:21Z");
+	assert_date("Thu Jan  1 19:48:21 2004", "2004-01-01T19:48:21Z");
+	assert_date("January 1, 2004 7:48 PM", "2004-01-01T19:48:00Z");
+	assert_date("01-Jan-2004 19:48:21 +0000", "2004-01-01T19:48:21Z");
+}
+
+static void
+test_rfc822_non_english(void **state)
+{
+	(void)state;
+	assert_date("jeu, 01 janvier 2004 19:48:21 +0100",
+	    "2004-01-01T18:48:21Z");
+	assert_date("Do, 01 Okt 2004 19:48:21 +0200", "2004-10-01T17:48:21Z");
+	assert_date("lunes, 05 abril 2004 10:00:00 GMT",
+	    "2004-04-05T10:00:00Z");
+}
+
+static void
+test_iso_rfc3339(void **state)
+{
+	(void)state;
+	assert_date("2003-12-31T10:14:55Z", "2003-12-31T10:14:55Z");
+	assert_date("2003-12-31T10:14:55+01:00", "2003-12-31T09:14:55Z");
+	assert_date("2003-12-31T10:14:55-08:00", "2003-12-31T18:14:55Z");
+	assert_date("2003-12-31t10:14:55z", "2003-12-31T10:14:55Z");
+}
+
+static void
+test_iso_fraction(void **state)
+{
+	(void)state;
+	assert_date("2003-12-31T10:14:55.123456Z", "2003-12-31T10:14:55Z");
+	assert_date("2003-12-31T10:14:55,5+00:00", "2003-12-31T10:14:55Z");
+}
+
+static void
+test_iso_no_zone(void **state)
+{
+	(void)state;
+	assert_date("2003-12-31T10:14:55", "2003-12-31T10:14:55Z");
+	assert_date("2003-12-31T10:14", "2003-12-31T10:14:00Z");
+}
+
+static void
+test_iso_space(void **state)
+{
+	(void)state;
+	assert_date("2003-12-31 10:14:55", "2003-12-31T10:14:55Z");
+	assert_date("2003-12-31 10:14:55 +0200", "2003-12-31T08:14:55Z");
+}
+
+static void
+test_iso_basic(void **state)
+{
+	(void)state;
+	assert_date("20031231T101455Z", "2003-12-31T10:14:55Z");
+}
+
+static void
+test_w3cdtf_partial(void **state)
+{
+	(void)state;
+	assert_date("2003-12-31", "2003-12-31T00:00:00Z");
+	assert_date("2003-12", "2003-12-01T00:00:00Z");
+	assert_date("2003", "2003-01-01T00:00:00Z");
+}
+
+static void
+test_calendar(void **state)
+{
+	(void)state;
+	assert_date("2004-02-29T00:00:00Z", "2004-02-29T00:00:00Z");
+	assert_date("2000-02-29", "2000-02-29T00:00:00Z");
+	assert_date("1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z");
+	assert_date("1969-12-31T23:59:59Z", "1969-12-31T23:59:59Z");
+	assert_int_equal(date_parse("1970-01-02T00:00:00Z"), 86400);
+	assert_none("2003-02-29");
+	assert_none("1900-02-29");
+	assert_none("2003-13-01");
+	assert_none("2003-12-32");
+	assert_none("2003-12-31T25:00:00Z");
+	assert_none("2003-12-31T10:60:00Z");
+}
+
+static void
+test_garbage(void **state)
+{
+	(void)state;
+	assert_true(date_parse(NULL) == DATE_NONE);
+	assert_none("");
+	assert_none("   ");
+	assert_none("yesterday");
+	assert_none("not a date at all");
+	assert_none("Thu, 01 Foo 2004 19:48:21 GMT");
+	assert_none("Thu, 01 Jan 2004 19:48:21 XYZ");
+	assert_none("2003-12-31T10:14:55Zjunk");
+	assert_none("12345");
+	assert_none("2003-");
+	assert_none("Jan 2004");
+	assert_none("99999999999999999999999 Jan 2004");
+}
+
+static void
+test_format(void **state)
+{
+	char	buf[DATE_RFC3339_LEN];
+
+	(void)state;
+	date_format(0, buf);
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	date_format(1073000000, buf);
+	assert_string_equal(buf, "2004-01-01T23:33:20Z");
+	date_format(-1, buf);
+	assert_string_equal(buf, "1969-12-31T23:59:59Z");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc822),
+		cmocka_unit_test(test_rfc822_numeric_zone),
+		cmocka_unit_test(test_rfc822_us_zones),
+		cmocka_unit_test(test_rfc822_european_zones),
+		cmocka_unit_test(test_rfc822_military),
+		cmocka_unit_test(test_rfc822_gmt_offset),
+		cmocka_unit_test(test_rfc822_no_seconds),
+		cmocka_unit_test(test_rfc822_two_digit_year),
+		cmocka_unit_test(test_rfc822_no_day_name),
+		cmocka_unit_test(test_rfc822_no_zone),
+		cmocka_unit_test(test_rfc822_variants),
+		cmocka_unit_test(test_rfc822_non_english),
+		cmocka_unit_test(test_iso_rfc3339),
+		cmocka_unit_test(test_iso_fraction),
+		cmocka_unit_test(test_iso_no_zone),
+		cmocka_unit_test(test_iso_space),
+		cmocka_unit_test(test_iso_basic),
+		cmocka_unit_test(test_w3cdtf_partial),
+		cmocka_unit_test(test_calendar),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_format),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
