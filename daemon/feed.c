@@ -26,14 +26,18 @@
 
 /* Deeper elements are still parsed but take no part in xml:base. */
 #define FEED_MAX_DEPTH	256
-/* Bytes held back to look for a BOM or an XML declaration. */
-#define FEED_SNIFF	1024
+/*
+ * Entities made for HTML names: a hash table, so that a million
+ * references cost a million lookups.  The HTML5 list has 2,231 names;
+ * past FEED_ENT_MAX distinct names the document is refused.
+ */
+#define FEED_ENT_SLOTS	4096
+#define FEED_ENT_MAX	2560
 
-enum feed_kind { KIND_NONE, KIND_RSS, KIND_RDF, KIND_ATOM };
+enum feed_kind { KIND_NONE, KIND_RSS, KIND_RDF, KIND_ATOM, KIND_CDF };
 
 /* How a field's text is read. */
 enum feed_mode { M_TEXT, M_HTML, M_XHTML, M_BASE64 };
-
 
 /* One field of the item (or feed) being built. */
 struct feed_val {
@@ -70,14 +74,12 @@ struct feed_parser {
 	int			 fp_field_depth;
 	int			 fp_field_prio;
 	enum feed_mode		 fp_mode;
-	int			 fp_strip_div;	/* Atom 1.0 xhtml wrapper */
-	int			 fp_field_html;	/* type said HTML */
+	int			 fp_strip_div;	/* 1: may drop a wrapping div, 2: did */
 	struct sbuf		 fp_text;
 	char			*fp_field_base;
 
 	/* The item being built. */
 	struct feed_val		 fp_v[F_AEMAIL + 1];
-	int			 fp_link_alt;	/* link came from rel=alternate */
 	int			 fp_guid_link;	/* guid is a permalink */
 	char			**fp_cats;
 	size_t			 fp_ncats;
@@ -85,7 +87,7 @@ struct feed_parser {
 	struct feed_val		 fp_fv[F_AEMAIL + 1];	/* feed level */
 
 	/* Entities handed to libxml for HTML names, freed with the parser. */
-	xmlEntityPtr		*fp_ents;
+	xmlEntityPtr		*fp_ents;	/* hash table, FEED_ENT_SLOTS */
 	size_t			 fp_nents;
 };
 
@@ -141,7 +143,6 @@ feed_item_reset(struct feed_parser *fp)
 	fp->fp_ncats = 0;
 	free(fp->fp_about);
 	fp->fp_about = NULL;
-	fp->fp_link_alt = 0;
 	fp->fp_guid_link = 1;
 }
 
@@ -240,8 +241,6 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 	fp->fp_field = f;
 	fp->fp_field_depth = fp->fp_depth;
 	fp->fp_field_prio = prio;
-	fp->fp_strip_div = 0;
-	fp->fp_field_html = 0;
 	sbuf_reset(&fp->fp_text);
 	free(fp->fp_field_base);
 	fp->fp_field_base = xstrdup(feed_curbase(fp) ? feed_curbase(fp) : "");
@@ -261,7 +260,6 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 		feed_trim(type);
 		if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0) {
 			fp->fp_mode = M_HTML;
-			fp->fp_field_html = 1;
 		} else if (strcmp(type, "xhtml") == 0 ||
 		    strcmp(type, "application/xhtml+xml") == 0) {
 			fp->fp_mode = M_XHTML;
@@ -289,8 +287,8 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 static char *
 feed_field_value(struct feed_parser *fp)
 {
-	char	*s = fp->fp_text.sb_buf, *r;
-	size_t	 len = fp->fp_text.sb_len;
+	char	*s, *r;
+	size_t	 len;
 	int	 html;
 
 	feed_demoronize(&fp->fp_text);
@@ -305,13 +303,17 @@ feed_field_value(struct feed_parser *fp)
 	if (fp->fp_field == F_TITLE && fp->fp_mode == M_TEXT &&
 	    fp->fp_kind != KIND_ATOM && feed_looks_html(s))
 		html = 1;
-	if (fp->fp_mode == M_BASE64 && (fp->fp_field == F_SUMMARY ||
-	    fp->fp_field == F_CONTENT || fp->fp_field == F_TITLE))
-		html = 1;
 	if (!html || (fp->fp_field != F_TITLE && fp->fp_field != F_SUMMARY &&
 	    fp->fp_field != F_CONTENT))
 		return feed_trim(xstrndup(s, len));
 	r = html_sanitize(s, len, fp->fp_field_base);
+	/* Resolved URLs and escapes may have made it longer than the limit. */
+	if ((len = strlen(r)) > FEED_MAX_FIELD) {
+		len = FEED_MAX_FIELD;
+		while (len > 0 && ((unsigned char)r[len] & 0xc0) == 0x80)
+			len--;
+		r[len] = '\0';
+	}
 	return r;
 }
 
@@ -364,14 +366,13 @@ feed_field_end(struct feed_parser *fp)
 			free(s);
 			return;
 		}
-		v[F_LINK].fv_str = feed_resolve(s, fp->fp_field_base);
+		v[F_LINK].fv_str = html_resolve(s, fp->fp_field_base);
 		free(s);
 		return;
 	case F_ID:
 		/* A guid that is a permalink is resolved like a link. */
-		if (fp->fp_guid_link && fp->fp_kind == KIND_RSS && *s != '\0' &&
-		    strchr(s, ':') == NULL && strncmp(s, "/", 1) == 0) {
-			char *r = feed_resolve(s, fp->fp_field_base);
+		if (fp->fp_guid_link && fp->fp_kind == KIND_RSS && s[0] == '/') {
+			char *r = html_resolve(s, fp->fp_field_base);
 			free(s);
 			s = r;
 		}
@@ -438,6 +439,24 @@ feed_item_end(struct feed_parser *fp)
 	feed_item_reset(fp);
 }
 
+/* CDF keeps the link and the date in attributes of CHANNEL and ITEM. */
+static void
+feed_cdf_attrs(struct feed_parser *fp, struct feed_val *v, int nattr,
+    const xmlChar **attrs)
+{
+	char	*a;
+
+	if ((a = feed_attr(nattr, attrs, NULL, "HREF")) != NULL ||
+	    (a = feed_attr(nattr, attrs, NULL, "href")) != NULL) {
+		feed_val_set(&v[F_LINK], html_resolve(feed_trim(a),
+		    feed_curbase(fp)), 2);
+		free(a);
+	}
+	if ((a = feed_attr(nattr, attrs, NULL, "LASTMOD")) != NULL ||
+	    (a = feed_attr(nattr, attrs, NULL, "lastmod")) != NULL)
+		feed_val_set(&v[F_UPDATED], feed_trim(a), 2);
+}
+
 /* The root element decides the format. */
 static void
 feed_root(struct feed_parser *fp, const char *name, const char *ns,
@@ -463,6 +482,9 @@ feed_root(struct feed_parser *fp, const char *name, const char *ns,
 		else
 			fp->fp_meta.fm_format = "atom1.0";
 		free(ver);
+	} else if (strcasecmp(name, "channel") == 0 && ns == NULL) {
+		/* Microsoft's CDF: RSS's ancestor, links in HREF attributes. */
+		fp->fp_kind = KIND_CDF;
 	} else
 		return;
 	fp->fp_root = 1;
@@ -489,24 +511,13 @@ feed_atom_link(struct feed_parser *fp, int nattr, const xmlChar **attrs)
 	if (ok && href == NULL && v[F_LINK].fv_str == NULL)
 		notext = 1;
 	else if (ok && href != NULL && v[F_LINK].fv_str == NULL) {
-		v[F_LINK].fv_str = feed_resolve(feed_trim(href), feed_curbase(fp));
+		v[F_LINK].fv_str = html_resolve(feed_trim(href), feed_curbase(fp));
 		v[F_LINK].fv_prio = 2;
 	}
 	free(rel);
 	free(href);
 	free(type);
 	return notext;
-}
-
-static int
-feed_blank(const struct sbuf *sb)
-{
-	size_t	i;
-
-	for (i = 0; i < sb->sb_len; i++)
-		if (!isspace((unsigned char)sb->sb_buf[i]))
-			return 0;
-	return 1;
 }
 
 static void
@@ -516,7 +527,6 @@ feed_serialize_start(struct feed_parser *fp, const char *name,
 	char	*v;
 	int	 i;
 
-	(void)ns;
 	if (fp->fp_strip_div && fp->fp_depth == fp->fp_field_depth + 1 &&
 	    strcmp(name, "div") == 0 && ns != NULL &&
 	    strcmp(ns, NS_XHTML) == 0 && feed_blank(&fp->fp_text)) {
@@ -568,7 +578,7 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		free(fp->fp_base[d]);
 		fp->fp_base[d] = NULL;
 		if ((b = feed_attr(nattr, attrs, NS_XML, "base")) != NULL) {
-			fp->fp_base[d] = feed_resolve(feed_trim(b),
+			fp->fp_base[d] = html_resolve(feed_trim(b),
 			    feed_curbase(fp));
 			free(b);
 		}
@@ -579,8 +589,10 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 			feed_fail(fp, "not a feed");
 			return;
 		}
-		if (fp->fp_kind == KIND_ATOM)
+		if (fp->fp_kind == KIND_ATOM || fp->fp_kind == KIND_CDF)
 			fp->fp_chan_depth = 1;
+		if (fp->fp_kind == KIND_CDF)
+			feed_cdf_attrs(fp, fp->fp_fv, nattr, attrs);
 		if (ns != NULL && strcmp(ns, NS_RDF) != 0)
 			fp->fp_rootns = xstrdup(ns);
 		return;
@@ -611,6 +623,8 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		fp->fp_item_depth = d;
 		if ((about = feed_attr(nattr, attrs, NS_RDF, "about")) != NULL)
 			fp->fp_about = feed_trim(about);
+		if (fp->fp_kind == KIND_CDF)
+			feed_cdf_attrs(fp, fp->fp_v, nattr, attrs);
 		return;
 	}
 	if (fp->fp_item_depth == 0 && fp->fp_chan_depth == 0 &&
@@ -728,7 +742,8 @@ feed_sax_end(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		fp->fp_item_depth = 0;
 		feed_item_end(fp);
 	} else if (d == fp->fp_chan_depth) {
-		fp->fp_chan_depth = fp->fp_kind == KIND_ATOM ? 1 : 0;
+		fp->fp_chan_depth = fp->fp_kind == KIND_ATOM ||
+		    fp->fp_kind == KIND_CDF ? 1 : 0;
 	}
 }
 
@@ -759,12 +774,21 @@ feed_sax_entity(void *ctx, const xmlChar *name)
 	struct feed_parser	*fp = ctx;
 	xmlEntityPtr		 e;
 	char			 buf[HTML_ENTITY_MAX + 1];
+	const unsigned char	*p;
+	uint32_t		 h = 2166136261u;
 	size_t			 n, i;
 
-	for (i = 0; i < fp->fp_nents; i++)
+	for (p = name; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	if (fp->fp_ents == NULL)
+		fp->fp_ents = xcalloc(FEED_ENT_SLOTS, sizeof(*fp->fp_ents));
+	for (i = h & (FEED_ENT_SLOTS - 1); fp->fp_ents[i] != NULL;
+	    i = (i + 1) & (FEED_ENT_SLOTS - 1))
 		if (strcmp((const char *)fp->fp_ents[i]->name,
 		    (const char *)name) == 0)
 			return fp->fp_ents[i];
+	if (fp->fp_nents >= FEED_ENT_MAX)
+		return NULL;
 	n = html_entity_decode((const char *)name, strlen((const char *)name),
 	    buf);
 	buf[n] = '\0';
@@ -788,9 +812,8 @@ feed_sax_entity(void *ctx, const xmlChar *name)
 	else
 		e->content = (xmlChar *)xstrdup(buf);
 	e->length = (int)strlen((const char *)e->content);
-	fp->fp_ents = xreallocarray(fp->fp_ents, fp->fp_nents + 1,
-	    sizeof(*fp->fp_ents));
-	fp->fp_ents[fp->fp_nents++] = e;
+	fp->fp_ents[i] = e;
+	fp->fp_nents++;
 	return e;
 }
 
@@ -879,78 +902,6 @@ feed_parser_new(const char *base_url, const char *charset, feed_item_cb *cb,
 	return fp;
 }
 
-/*
- * WHATWG Encoding: these labels mean windows-1252, whose 0x80-0x9f are
- * the curly quotes and dashes publishers meant (feedparser agrees).
- */
-static const char *
-feed_encoding_fix(const char *enc, size_t len)
-{
-	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
-	    "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
-	    "cp1252", "windows-1252" };
-	size_t	i;
-
-	for (i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
-		if (strlen(latin1[i]) == len && strncasecmp(enc, latin1[i],
-		    len) == 0)
-			return "windows-1252";
-	return NULL;
-}
-
-/*
- * Decides the encoding once the head of the document is known: a BOM or
- * an XML declaration naming one wins, else the HTTP charset, else UTF-8.
- * Returns 1 when enough was seen, with *enc the encoding to impose on
- * libxml2 or NULL to let it read the document's own.
- */
-static int
-feed_sniff_ready(const struct feed_parser *fp, int final, const char **enc)
-{
-	const unsigned char	*b = (const unsigned char *)fp->fp_sniff.sb_buf;
-	size_t			 n = fp->fp_sniff.sb_len;
-	const char		*end, *e, *q;
-
-	*enc = NULL;
-	/* libxml2 detects a BOM or UTF-16 from the first 4 bytes. */
-	if (n < 5 && !final)
-		return 0;
-	if (n >= 2 && ((b[0] == 0xfe && b[1] == 0xff) ||
-	    (b[0] == 0xff && b[1] == 0xfe)))
-		return 1;
-	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
-		return 1;
-	if (n >= 2 && (b[0] == 0 || b[1] == 0))
-		return 1;
-	if (n >= 5 && memcmp(b, "<?xml", 5) == 0) {
-		end = memmem(b, n, "?>", 2);
-		if (end == NULL && !final && n < FEED_SNIFF)
-			return 0;
-		if (end == NULL)
-			end = (const char *)b + n;
-		e = memmem(b, (size_t)(end - (const char *)b), "encoding", 8);
-		if (e != NULL) {
-			e += 8;
-			while (e < end && (isspace((unsigned char)*e) ||
-			    *e == '='))
-				e++;
-			if (e < end && (*e == '"' || *e == '\'')) {
-				q = memchr(e + 1, *e, (size_t)(end - e - 1));
-				if (q != NULL)
-					*enc = feed_encoding_fix(e + 1,
-					    (size_t)(q - e - 1));
-			}
-			return 1;
-		}
-	}
-	if (fp->fp_charset != NULL) {
-		*enc = feed_encoding_fix(fp->fp_charset, strlen(fp->fp_charset));
-		if (*enc == NULL && strcasecmp(fp->fp_charset, "utf-8") != 0)
-			*enc = fp->fp_charset;
-	}
-	return 1;
-}
-
 static int
 feed_start(struct feed_parser *fp, int final, char *err, size_t errlen)
 {
@@ -958,7 +909,8 @@ feed_start(struct feed_parser *fp, int final, char *err, size_t errlen)
 	const char			*enc;
 	int				 first;
 
-	if (!feed_sniff_ready(fp, final, &enc))
+	if (!feed_sniff(fp->fp_sniff.sb_buf, fp->fp_sniff.sb_len,
+	    fp->fp_charset, final, &enc))
 		return 0;
 	first = fp->fp_sniff.sb_len < 4 ? (int)fp->fp_sniff.sb_len : 4;
 	fp->fp_ctx = xmlCreatePushParserCtxt(&fp->fp_sax, fp,
@@ -1063,7 +1015,9 @@ feed_parser_free(struct feed_parser *fp)
 		free(fp->fp_fv[i].fv_str);
 	for (i = 0; i < FEED_MAX_DEPTH; i++)
 		free(fp->fp_base[i]);
-	for (i = 0; i < fp->fp_nents; i++) {
+	for (i = 0; fp->fp_ents != NULL && i < FEED_ENT_SLOTS; i++) {
+		if (fp->fp_ents[i] == NULL)
+			continue;
 		free((char *)fp->fp_ents[i]->name);
 		free(fp->fp_ents[i]->content);
 		free(fp->fp_ents[i]);

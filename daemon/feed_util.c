@@ -10,8 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/uri.h>
-
 #include "feed.h"
 #include "feed_int.h"
 #include "html.h"
@@ -55,20 +53,88 @@ static const struct feed_map feed_map[] = {
 	{ NS_SY, "updateFrequency", F_SYFREQ, 1 },
 };
 
-char *
-feed_resolve(const char *uri, const char *base)
+/*
+ * WHATWG Encoding: these labels mean windows-1252, whose 0x80-0x9f are
+ * the curly quotes and dashes publishers meant (feedparser agrees).
+ */
+static const char *
+feed_encoding_fix(const char *enc, size_t len)
 {
-	xmlChar	*u;
-	char	*r;
+	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
+	    "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
+	    "cp1252", "windows-1252" };
+	size_t	i;
 
-	if (base == NULL || *base == '\0')
-		return xstrdup(uri);
-	if ((u = xmlBuildURI((const xmlChar *)uri, (const xmlChar *)base)) ==
-	    NULL)
-		return xstrdup(uri);
-	r = xstrdup((const char *)u);
-	xmlFree(u);
-	return r;
+	for (i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
+		if (strlen(latin1[i]) == len && strncasecmp(enc, latin1[i],
+		    len) == 0)
+			return "windows-1252";
+	return NULL;
+}
+
+/*
+ * Decides the encoding once the head of the document is known: a BOM or
+ * an XML declaration naming one wins, else the HTTP charset, else UTF-8.
+ * Returns 1 when enough was seen, with *enc the encoding to impose on
+ * libxml2 or NULL to let it read the document's own.
+ */
+int
+feed_sniff(const char *buf, size_t n, const char *charset, int final,
+    const char **enc)
+{
+	const unsigned char	*b = (const unsigned char *)buf;
+	const char		*end, *e, *q;
+
+	*enc = NULL;
+	/* libxml2 detects a BOM or UTF-16 from the first 4 bytes. */
+	if (n < 5 && !final)
+		return 0;
+	if (n >= 2 && ((b[0] == 0xfe && b[1] == 0xff) ||
+	    (b[0] == 0xff && b[1] == 0xfe)))
+		return 1;
+	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+		return 1;
+	if (n >= 2 && (b[0] == 0 || b[1] == 0))
+		return 1;
+	if (n >= 5 && memcmp(b, "<?xml", 5) == 0) {
+		end = memmem(b, n, "?>", 2);
+		if (end == NULL && !final && n < FEED_SNIFF)
+			return 0;
+		if (end == NULL)
+			end = (const char *)b + n;
+		e = memmem(b, (size_t)(end - (const char *)b), "encoding", 8);
+		if (e != NULL) {
+			e += 8;
+			while (e < end && (isspace((unsigned char)*e) ||
+			    *e == '='))
+				e++;
+			if (e < end && (*e == '"' || *e == '\'')) {
+				q = memchr(e + 1, *e, (size_t)(end - e - 1));
+				if (q != NULL)
+					*enc = feed_encoding_fix(e + 1,
+					    (size_t)(q - e - 1));
+			}
+			return 1;
+		}
+	}
+	if (charset != NULL) {
+		*enc = feed_encoding_fix(charset, strlen(charset));
+		if (*enc == NULL && strcasecmp(charset, "utf-8") != 0)
+			*enc = charset;
+	}
+	return 1;
+}
+
+/* Only whitespace so far? */
+int
+feed_blank(const struct sbuf *sb)
+{
+	size_t	i;
+
+	for (i = 0; i < sb->sb_len; i++)
+		if (!isspace((unsigned char)sb->sb_buf[i]))
+			return 0;
+	return 1;
 }
 
 /* Trims surrounding whitespace in place. */

@@ -310,23 +310,54 @@ html_scheme(const char *uri, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
+/*
+ * uri resolved against base (RFC 3986), or a copy of uri.  libxml2 takes
+ * only ASCII, so other bytes are percent-encoded for it and decoded back.
+ */
+char *
+html_resolve(const char *uri, const char *base)
+{
+	struct sbuf	 sb;
+	xmlChar		*u;
+	const char	*p;
+	char		*r;
+	unsigned	 c;
+
+	if (base == NULL || *base == '\0')
+		return xstrdup(uri);
+	sbuf_init(&sb);
+	for (p = uri; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80 || *p == ' ')
+			sbuf_printf(&sb, "%%%02X", (unsigned char)*p);
+		else
+			sbuf_addc(&sb, *p);
+	u = xmlBuildURI((const xmlChar *)sb.sb_buf, (const xmlChar *)base);
+	sbuf_free(&sb);
+	if (u == NULL)
+		return xstrdup(uri);
+	sbuf_init(&sb);
+	for (p = (const char *)u; *p != '\0'; p++) {
+		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2]) &&
+		    sscanf(p + 1, "%2x", &c) == 1 && (c >= 0x80 || c == ' ')) {
+			sbuf_addc(&sb, (char)c);
+			p += 2;
+		} else
+			sbuf_addc(&sb, *p);
+	}
+	xmlFree(u);
+	r = sb.sb_buf;
+	return r;
+}
+
 /* Resolves value against base; an unsafe scheme gives "" (feedparser). */
 static char *
 html_safe_url(const char *value, const char *base)
 {
 	char	 scheme[32];
-	char	*abs = NULL;
-	xmlChar	*u;
+	char	*abs;
 
-	if (base != NULL && *base != '\0') {
-		u = xmlBuildURI((const xmlChar *)value, (const xmlChar *)base);
-		if (u != NULL) {
-			abs = xstrdup((const char *)u);
-			xmlFree(u);
-		}
-	}
-	if (abs == NULL)
-		abs = xstrdup(value);
+	abs = html_resolve(value, base);
 	html_scheme(abs, scheme, sizeof(scheme));
 	if (scheme[0] != '\0' &&
 	    !html_inset(html_ok_schemes, NELEM(html_ok_schemes), scheme)) {
@@ -844,6 +875,23 @@ html_prepare(const char *html, size_t len)
 	return sb.sb_buf;
 }
 
+/*
+ * Where the tag at p ends: its '>', a '<' that starts another, or the
+ * NUL.  Quoted attribute values may hold either ("cat<br />dog").
+ */
+static char *
+html_tagend(char *p)
+{
+	char	*q, *close;
+
+	for (q = p + 1; *q != '\0' && *q != '<' && *q != '>'; q++) {
+		if ((*q == '"' || *q == '\'') && q[-1] == '=' &&
+		    (close = strchr(q + 1, *q)) != NULL)
+			q = close;
+	}
+	return q;
+}
+
 char *
 html_sanitize(const char *html, size_t len, const char *base)
 {
@@ -888,11 +936,17 @@ html_sanitize(const char *html, size_t len, const char *base)
 		}
 		if (isalpha((unsigned char)p[1]) || (p[1] == '/' &&
 		    isalpha((unsigned char)p[2])) || p[1] == '?' || p[1] == '!') {
-			q = p + 1 + strcspn(p + 1, "<>");
+			q = html_tagend(p);
 			if (*q == '\0') {
-				/* An unfinished tag stays text, as in sgmllib. */
-				if (hs.hs_drop == 0)
-					sbuf_adds(&hs.hs_out, p);
+				/*
+				 * An unfinished tag is text, escaped: were it
+				 * glued to more HTML it would become a tag.
+				 */
+				for (; hs.hs_drop == 0 && *p != '\0'; p++)
+					if (*p == '<')
+						sbuf_adds(&hs.hs_out, "&lt;");
+					else
+						sbuf_addc(&hs.hs_out, *p);
 				break;
 			}
 			if (p[1] == '/')

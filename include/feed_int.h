@@ -8,6 +8,9 @@
 
 #include <libxml/xmlstring.h>
 
+/* Bytes held back to look for a BOM or an XML declaration. */
+#define FEED_SNIFF	1024
+
 struct feed_item;
 struct sbuf;
 
@@ -45,7 +48,6 @@ struct feed_map {
 
 int			 feed_core_ns(const char *);
 const struct feed_map	*feed_lookup(const char *, const char *);
-char			*feed_resolve(const char *, const char *);
 char			*feed_trim(char *);
 char			*feed_attr_copy(const char *, size_t);
 char			*feed_attr(int, const xmlChar **, const char *,
@@ -53,5 +55,9 @@ char			*feed_attr(int, const xmlChar **, const char *,
 size_t			 feed_base64(char *);
 int			 feed_looks_html(const char *);
 void			 feed_demoronize(struct sbuf *);
+int			 feed_blank(const struct sbuf *);
+/* Sniffs the head of a document: 1 once the encoding is known. */
+int			 feed_sniff(const char *, size_t, const char *, int,
+			    const char **);
 
 #endif

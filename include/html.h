@@ -25,4 +25,10 @@ size_t	html_entity_decode(const char *name, size_t len, char *out);
  */
 char	*html_sanitize(const char *html, size_t len, const char *base);
 
+/*
+ * uri resolved against base (RFC 3986; base may be NULL), non-ASCII kept
+ * as it is.  Returns a string to free.
+ */
+char	*html_resolve(const char *uri, const char *base);
+
 #endif

@@ -680,6 +680,157 @@ test_max_items(void **state)
 	sbuf_free(&doc);
 }
 
+static void
+test_external_dtd_not_loaded(void **state)
+{
+	struct run	r;
+
+	(void)state;
+	/* an external subset is never read; HTML entities still work */
+	run_str(&r, "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE rss SYSTEM \"file:///etc/passwd\">\n"
+	    "<rss version=\"2.0\"><channel><title>a&nbsp;b</title>"
+	    "<item><title>x</title></item></channel></rss>");
+	assert_int_equal(r.r_finish, 0);
+	assert_string_equal(feed_parser_meta(r.r_fp)->fm_title, "a\xc2\xa0" "b");
+	assert_int_equal(r.r_got->n, 1);
+	run_free(&r);
+
+	/* a parameter entity is an entity declaration too */
+	run_str(&r, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+	    "<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]>\n"
+	    "<rss version=\"2.0\"><channel><title>t</title></channel></rss>");
+	assert_int_equal(r.r_finish, -1);
+	assert_non_null(strstr(r.r_err, "declares entities"));
+	run_free(&r);
+}
+
+static void
+test_unknown_entity_kept(void **state)
+{
+	struct run	r;
+
+	(void)state;
+	run_str(&r, "<rss version=\"2.0\"><channel>"
+	    "<title>testing &doesnotexist; entity</title></channel></rss>");
+	assert_int_equal(r.r_finish, 0);
+	assert_string_equal(feed_parser_meta(r.r_fp)->fm_title,
+	    "testing &doesnotexist; entity");
+	run_free(&r);
+}
+
+static void
+test_windows1252(void **state)
+{
+	struct run	r;
+
+	(void)state;
+	/* Latin-1 labels are read as windows-1252: 0x92 is U+2019 */
+	run_str(&r, "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"
+	    "<rss version=\"2.0\"><channel><item><title>don\x92t</title>"
+	    "</item></channel></rss>");
+	assert_int_equal(r.r_got->n, 1);
+	assert_string_equal(r.r_got->items[0].fi_title, "don\xe2\x80\x99t");
+	run_free(&r);
+
+	/* and C1 controls that came through as such are mended */
+	run_str(&r, "<rss version=\"2.0\"><channel><item>"
+	    "<description>don\xc2\x92t</description></item></channel></rss>");
+	assert_int_equal(r.r_got->n, 1);
+	assert_string_equal(r.r_got->items[0].fi_summary, "don\xe2\x80\x99t");
+	run_free(&r);
+}
+
+static void
+test_markup_in_text(void **state)
+{
+	struct run	r;
+
+	(void)state;
+	/* Atom 0.3 "naked markup" in a text construct is kept as markup */
+	run_str(&r, "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">"
+	    "<entry><title>A &amp; <b>B</b></title></entry></feed>");
+	assert_int_equal(r.r_got->n, 1);
+	assert_string_equal(r.r_got->items[0].fi_title, "A &amp; <b>B</b>");
+	run_free(&r);
+
+	/* an RSS title that looks like HTML is sanitized as HTML */
+	run_str(&r, "<rss version=\"2.0\"><channel><item><title>"
+	    "a &lt;b&gt;b&lt;/b&gt; &lt;a href=\"javascript:x\"&gt;c&lt;/a&gt;"
+	    "</title></item></channel></rss>");
+	assert_string_equal(r.r_got->items[0].fi_title,
+	    "a <b>b</b> <a href=\"\">c</a>");
+	run_free(&r);
+
+	/* with tags HTML would not keep it is text, as in feedparser */
+	run_str(&r, "<rss version=\"2.0\"><channel><item><title>"
+	    "if a &lt;script&gt; b</title></item></channel></rss>");
+	assert_string_equal(r.r_got->items[0].fi_title, "if a <script> b");
+	run_free(&r);
+}
+
+static void
+test_namespaced_rss(void **state)
+{
+	struct run	r;
+
+	(void)state;
+	run_str(&r, "<r:rss version=\"2.0\" xmlns:r=\"http://backend.userland.com/rss2\">"
+	    "<r:channel><r:title>NS</r:title><r:item><r:title>i</r:title>"
+	    "<r:link>http://e.test/i</r:link></r:item></r:channel></r:rss>");
+	assert_int_equal(r.r_finish, 0);
+	assert_string_equal(feed_parser_meta(r.r_fp)->fm_title, "NS");
+	assert_int_equal(r.r_got->n, 1);
+	assert_string_equal(r.r_got->items[0].fi_link, "http://e.test/i");
+	run_free(&r);
+}
+
+static void
+test_cdf(void **state)
+{
+	struct run	r;
+
+	(void)state;
+	run_str(&r, "<CHANNEL HREF=\"http://e.test/\"><TITLE>C</TITLE>"
+	    "<ITEM HREF=\"http://e.test/1\" LASTMOD=\"2004-04-06T23:05:43-05:00\">"
+	    "<TITLE>one</TITLE><ABSTRACT>abs</ABSTRACT></ITEM></CHANNEL>");
+	assert_int_equal(r.r_finish, 0);
+	assert_string_equal(feed_parser_meta(r.r_fp)->fm_link, "http://e.test/");
+	assert_string_equal(feed_parser_meta(r.r_fp)->fm_title, "C");
+	assert_int_equal(r.r_got->n, 1);
+	assert_string_equal(r.r_got->items[0].fi_link, "http://e.test/1");
+	assert_string_equal(r.r_got->items[0].fi_summary, "abs");
+	assert_int_equal(r.r_got->items[0].fi_updated,
+	    date_parse("2004-04-07T04:05:43Z"));
+	run_free(&r);
+}
+
+static void
+test_many_entity_names(void **state)
+{
+	struct sbuf	doc;
+	struct run	r;
+	clock_t		start;
+	int		i;
+
+	(void)state;
+	/* distinct unknown names are bounded, and cheap to look up */
+	sbuf_init(&doc);
+	sbuf_adds(&doc, "<rss version=\"2.0\"><channel><item><title>t</title>"
+	    "</item><item><description>");
+	for (i = 0; i < 100000; i++)
+		sbuf_printf(&doc, "&u%d;&nbsp;", i);
+	sbuf_adds(&doc, "</description></item></channel></rss>");
+	start = clock();
+	run_feed(&r, doc.sb_buf, doc.sb_len, 0, NULL, NULL);
+	assert_true((double)(clock() - start) / CLOCKS_PER_SEC < 2.0);
+	assert_int_equal(r.r_finish, 0);
+	assert_true(r.r_got->n >= 1);
+	assert_string_equal(r.r_got->items[0].fi_title, "t");
+	run_free(&r);
+	sbuf_free(&doc);
+}
+
 int
 main(void)
 {
@@ -702,6 +853,13 @@ main(void)
 		cmocka_unit_test(test_item_key),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_max_items),
+		cmocka_unit_test(test_external_dtd_not_loaded),
+		cmocka_unit_test(test_unknown_entity_kept),
+		cmocka_unit_test(test_windows1252),
+		cmocka_unit_test(test_markup_in_text),
+		cmocka_unit_test(test_namespaced_rss),
+		cmocka_unit_test(test_cdf),
+		cmocka_unit_test(test_many_entity_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

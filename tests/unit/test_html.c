@@ -124,6 +124,8 @@ test_sanitize_urls(void **state)
 	    "<img src=\"http://e.test/feed/i.png\" />");
 	assert_clean("<a href=\"mailto:a@b\">x</a>", "http://e.test/",
 	    "<a href=\"mailto:a@b\">x</a>");
+	assert_clean("<a href=\"\xc3\x80\">x</a>", "http://e.test/",
+	    "<a href=\"http://e.test/\xc3\x80\">x</a>");
 }
 
 static void
@@ -170,8 +172,13 @@ test_sanitize_edges(void **state)
 	(void)state;
 	assert_clean("", NULL, "");
 	assert_clean("  x \r\n y  ", NULL, "x \n y");
-	/* an unfinished tag is text, as in sgmllib */
-	assert_clean("a <b", NULL, "a <b");
+	/* an unfinished tag is text, escaped so that it cannot become one */
+	assert_clean("a <b", NULL, "a &lt;b");
+	assert_clean("x <img src=x onerror=alert(1)", NULL,
+	    "x &lt;img src=x onerror=alert(1)");
+	/* quoted values may hold brackets */
+	assert_clean("<img alt=\"a<br />b\" src=\"http://e/i\">", NULL,
+	    "<img alt=\"a&lt;br /&gt;b\" src=\"http://e/i\" />");
 	assert_clean("x < y", NULL, "x < y");
 	assert_clean("<![CDATA[x]]>", NULL, "&lt;![CDATA[x]]>");
 	/* an unclosed script swallows the rest, never shows it */
