@@ -374,7 +374,7 @@ static struct http_host *
 http_host_get(struct http *ht, const char *url)
 {
 	struct http_host	*h;
-	const char		*p, *e;
+	const char		*p, *e, *q;
 	char			*name;
 	unsigned		 b;
 
@@ -384,6 +384,17 @@ http_host_get(struct http *ht, const char *url)
 		p = url;
 	for (e = p; *e && *e != '/' && *e != '?' && *e != '#'; e++)
 		;
+	/* The host name alone: no user info, no port (interface.md). */
+	for (q = e; q > p; q--)
+		if (q[-1] == '@') {
+			p = q;
+			break;
+		}
+	if (*p == '[') {
+		if ((q = memchr(p, ']', (size_t)(e - p))) != NULL)
+			e = q + 1;
+	} else if ((q = memchr(p, ':', (size_t)(e - p))) != NULL)
+		e = q;
 	name = xstrndup(p, (size_t)(e - p));
 	for (p = name; *p; p++)
 		name[p - name] = (char)tolower((unsigned char)*p);

@@ -2,9 +2,6 @@
  * main.c: the modes (run, -t, --once, --parse, --match), signals, reload.
  * The only file that decides to exit.
  */
-#include <sys/socket.h>
-#include <sys/un.h>
-
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -23,6 +20,8 @@
 #include "feed.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "outbox.h"
 #include "poller.h"
 #include "rules.h"
@@ -45,6 +44,8 @@ struct main_ctx {
 	struct outbox		*m_outbox;
 	struct poller		*m_poller;
 	struct poller_gen	*m_gen;
+	struct metrics		*m_metrics;
+	struct notify		*m_notify;
 	const char		*m_file;
 	int			 m_verbose;
 	int			 m_dry;
@@ -62,33 +63,6 @@ main_usage(int status)
 	    "       newswatchd --match rule file|url\n"
 	    "       newswatchd -V | -h\n");
 	exit(status);
-}
-
-/* sd_notify(3) without libsystemd: one datagram to $NOTIFY_SOCKET. */
-static void
-main_notify(const char *msg)
-{
-	struct sockaddr_un	 sun;
-	const char		*path = getenv("NOTIFY_SOCKET");
-	socklen_t		 len;
-	int			 fd;
-
-	if (path == NULL || path[0] == '\0' ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, strlen(path));
-	if (sun.sun_path[0] == '@')
-		sun.sun_path[0] = '\0';	/* abstract namespace */
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-	    strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
-	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
-	    (struct sockaddr *)&sun, len) == -1)
-		log_debug("sd_notify: %s", strerror(errno));
-	close(fd);
 }
 
 /*
@@ -461,6 +435,12 @@ main_once_idle(void *arg)
 
 /* ------------------------------------------------------------ run mode */
 
+static int
+main_same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
 static void
 main_reload(struct main_ctx *m)
 {
@@ -469,7 +449,7 @@ main_reload(struct main_ctx *m)
 	struct http_limits	 l;
 	char			*line, *nl;
 
-	main_notify("RELOADING=1");
+	notify_send("RELOADING=1");
 	sbuf_init(&errs);
 	if ((g = main_load(m->m_file, &errs)) == NULL) {
 		for (line = errs.sb_buf; *line; line = nl + 1) {
@@ -481,22 +461,29 @@ main_reload(struct main_ctx *m)
 		}
 		log_warnx("reload: configuration not changed");
 		sbuf_free(&errs);
-		main_notify("READY=1");
+		metrics_reload(m->m_metrics, 0);
+		notify_send("READY=1");
 		return;
 	}
 	sbuf_free(&errs);
 	if (strcmp(g->pg_conf->c_state, old->pg_conf->c_state) != 0)
 		log_warnx("reload: state directory changes only at restart");
+	if (!main_same(g->pg_conf->c_listen, old->pg_conf->c_listen))
+		log_warnx("reload: listen changes only at restart");
 	log_init(g->pg_conf->c_log_syslog, m->m_verbose);
 	main_limits(g->pg_conf, &l);
 	http_set_limits(m->m_http, &l);
 	outbox_set_config(m->m_outbox, g->pg_conf);
 	poller_set_gen(m->m_poller, g);
+	metrics_set_config(m->m_metrics, g->pg_conf);
+	metrics_reload(m->m_metrics, 1);
 	m->m_gen = g;
 	poller_gen_unref(old);
-	log_info("reload: %zu feeds, %zu watchlists", g->pg_conf->c_nfeeds,
-	    g->pg_conf->c_nwatchlists);
-	main_notify("READY=1");
+	log_info("reload: feeds=%zu watchlists=%zu files=%zu",
+	    g->pg_conf->c_nfeeds, g->pg_conf->c_nwatchlists,
+	    g->pg_conf->c_nfiles);
+	notify_send("READY=1");
+	notify_status(m->m_notify);
 }
 
 static void
@@ -530,11 +517,31 @@ main_signal_cb(evutil_socket_t sig, short ev, void *arg)
 		return;
 	m->m_stopping = 1;
 	log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	main_notify("STOPPING=1");
+	notify_send("STOPPING=1");
+	metrics_stopping(m->m_metrics);
 	poller_stop(m->m_poller);
 	/* In-flight polls and deliveries finish, within the grace time. */
 	m->m_stop_at = time(NULL) + MAIN_STOP_GRACE;
 	main_stop_check(-1, 0, m);
+}
+
+/* Run mode: counters for poller and outbox, /metrics, sd_notify timer. */
+static void
+main_observe(struct main_ctx *m)
+{
+	const struct config	*cfg = m->m_gen->pg_conf;
+	char			 err[256];
+
+	m->m_metrics = metrics_new(m->m_base, m->m_store, cfg);
+	poller_set_metrics(m->m_poller, m->m_metrics);
+	outbox_set_metrics(m->m_outbox, m->m_metrics);
+	if (cfg->c_listen != NULL) {
+		if (metrics_listen(m->m_metrics, cfg->c_listen_addr,
+		    cfg->c_listen_port, err, sizeof(err)) == -1)
+			fatalx("listen = %s: %s", cfg->c_listen, err);
+		log_info("metrics: listening on %s", cfg->c_listen);
+	}
+	m->m_notify = notify_new(m->m_base, m->m_metrics);
 }
 
 static int
@@ -600,6 +607,7 @@ main_daemon(const char *file, int once, int dry, int verbose)
 		if ((m.m_stop_timer = evtimer_new(m.m_base, main_stop_check,
 		    &m)) == NULL)
 			fatalx("evtimer_new failed");
+		main_observe(&m);
 	}
 	poller_start(m.m_poller);
 	if (!once) {
@@ -607,7 +615,8 @@ main_daemon(const char *file, int once, int dry, int verbose)
 		log_info("started: %zu feeds, %zu watchlists",
 		    m.m_gen->pg_conf->c_nfeeds,
 		    m.m_gen->pg_conf->c_nwatchlists);
-		main_notify("READY=1");
+		notify_send("READY=1");
+		notify_status(m.m_notify);
 	}
 	event_base_dispatch(m.m_base);
 
@@ -622,8 +631,10 @@ main_daemon(const char *file, int once, int dry, int verbose)
 		event_free(sigs[i]);
 	if (m.m_stop_timer != NULL)
 		event_free(m.m_stop_timer);
+	notify_free(m.m_notify);
 	poller_free(m.m_poller);
 	outbox_free(m.m_outbox);
+	metrics_free(m.m_metrics);
 	http_free(m.m_http);
 	store_close(m.m_store);
 	event_base_free(m.m_base);

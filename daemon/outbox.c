@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "sink.h"
 #include "store.h"
@@ -30,12 +31,14 @@ struct outbox {
 	struct store		*ob_store;
 	struct http		*ob_http;
 	const struct config	*ob_cfg;
+	struct metrics		*ob_metrics;	/* NULL: not counted */
 	struct event		*ob_timer;
-	/* Sinks with a delivery in flight, and (--once) sinks that failed. */
+	/* Sinks with a delivery in flight. */
 	char			**ob_busy;
 	size_t			 ob_nbusy;
-	char			**ob_failed;
-	size_t			 ob_nfailed;
+	/* --once: deliveries tried in this run (each is tried once). */
+	int64_t			*ob_tried;
+	size_t			 ob_ntried;
 	int			 ob_once;
 	void			(*ob_once_done)(void *);
 	void			*ob_once_arg;
@@ -95,6 +98,17 @@ outbox_backoff(int attempts, int64_t now, int64_t retry_after)
 	return next;
 }
 
+static int
+outbox_was_tried(const struct outbox *ob, int64_t rowid)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->ob_ntried; i++)
+		if (ob->ob_tried[i] == rowid)
+			return 1;
+	return 0;
+}
+
 static void
 outbox_timer_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -125,6 +139,7 @@ outbox_done_cb(void *arg, int ok, int64_t retry_after, const char *why)
 	int64_t			 now = (int64_t)time(NULL), next;
 
 	outbox_remove(ob->ob_busy, &ob->ob_nbusy, j->oj_sink);
+	metrics_delivery(ob->ob_metrics, j->oj_sink, ok);
 	if (ok) {
 		if (store_delivery_done(ob->ob_store, j->oj_rowid, err,
 		    sizeof(err)) == -1)
@@ -141,8 +156,6 @@ outbox_done_cb(void *arg, int ok, int64_t retry_after, const char *why)
 		if (store_delivery_retry(ob->ob_store, j->oj_rowid, next,
 		    why ? why : "failed", err, sizeof(err)) == -1)
 			log_warnx("alert %s: %s", j->oj_alert, err);
-		if (ob->ob_once)
-			outbox_add(&ob->ob_failed, &ob->ob_nfailed, j->oj_sink);
 	}
 	free(j->oj_sink);
 	free(j->oj_alert);
@@ -187,13 +200,24 @@ outbox_pass(struct outbox *ob)
 		return;
 	}
 	for (i = 0; i < n; i++) {
+		/*
+		 * --once tries every queued alert once (interface.md), even
+		 * past a failure of its sink; each sink still takes them in
+		 * the order they were raised.
+		 */
+		if (ob->ob_once && outbox_was_tried(ob, d[i].sd_rowid))
+			continue;
 		/* Only the oldest delivery of a sink may go: order is kept. */
 		if (outbox_has(seen, nseen, d[i].sd_sink))
 			continue;
 		outbox_add(&seen, &nseen, d[i].sd_sink);
-		if (outbox_has(ob->ob_busy, ob->ob_nbusy, d[i].sd_sink) ||
-		    outbox_has(ob->ob_failed, ob->ob_nfailed, d[i].sd_sink))
+		if (outbox_has(ob->ob_busy, ob->ob_nbusy, d[i].sd_sink))
 			continue;
+		if (ob->ob_once) {
+			ob->ob_tried = xreallocarray(ob->ob_tried,
+			    ob->ob_ntried + 1, sizeof(*ob->ob_tried));
+			ob->ob_tried[ob->ob_ntried++] = d[i].sd_rowid;
+		}
 		if (!ob->ob_once && d[i].sd_next_try > now) {
 			if (wake == -1 || d[i].sd_next_try < wake)
 				wake = d[i].sd_next_try;
@@ -263,9 +287,7 @@ outbox_free(struct outbox *ob)
 	for (i = 0; i < ob->ob_nbusy; i++)
 		free(ob->ob_busy[i]);
 	free(ob->ob_busy);
-	for (i = 0; i < ob->ob_nfailed; i++)
-		free(ob->ob_failed[i]);
-	free(ob->ob_failed);
+	free(ob->ob_tried);
 	free(ob);
 }
 
@@ -274,6 +296,13 @@ outbox_set_config(struct outbox *ob, const struct config *cfg)
 {
 	ob->ob_cfg = cfg;
 	outbox_later(ob, 0);
+}
+
+void
+outbox_set_metrics(struct outbox *ob, struct metrics *m)
+{
+	if (ob != NULL)
+		ob->ob_metrics = m;
 }
 
 void

@@ -17,6 +17,7 @@
 #include "feed.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "poller.h"
 #include "rules.h"
@@ -78,6 +79,7 @@ struct poller {
 	struct store		*p_store;
 	struct http		*p_http;
 	struct outbox		*p_outbox;
+	struct metrics		*p_metrics;	/* NULL: not counted */
 	struct poller_gen	*p_gen;
 	int			 p_flags;
 	int			 p_stopping;
@@ -165,7 +167,7 @@ poller_next_slot(const char *name, int64_t iv, int64_t now)
 	 * is at least half an interval away.
 	 */
 	off = (int64_t)(poller_hash(name) % (uint64_t)iv);
-	t = now + iv / 2;
+	t = now + (iv / 2 > 0 ? iv / 2 : 1);
 	k = (t - off + iv - 1) / iv;
 	return k * iv + off + (int64_t)(random() % (iv / 50 + 1));
 }
@@ -527,6 +529,22 @@ fail:
 	return -1;
 }
 
+/* The poll is over, one way or another. */
+static void
+poller_poll_end(struct poll *pl)
+{
+	struct poller	*p = pl->pl_poller;
+	struct pfeed	*pf = pl->pl_feed;
+
+	p->p_busy--;
+	pf->pf_inflight = 0;
+	if (pf->pf_removed)
+		poller_pfeed_free(pf);
+	poller_poll_free(pl);
+	if (p->p_busy == 0 && p->p_idle != NULL)
+		event_active(p->p_idle_ev, 0, 0);
+}
+
 static void
 poller_done_cb(void *arg, const struct http_response *r)
 {
@@ -542,6 +560,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 
 	why[0] = '\0';
 	iv = poller_interval(p, pl->pl_cf);
+
 	pl->pl_now = now;
 	/*
 	 * Items that ended before a parse error, a cut at max_size or a
@@ -617,7 +636,13 @@ poller_done_cb(void *arg, const struct http_response *r)
 			st->sf_paused_until = hold;
 			if (hold > next)
 				next = hold;
-			http_pause_host(p->p_http, r->hr_url, hold);
+			/*
+			 * In run mode the whole host waits (publishers
+			 * rate-limit per host); --once pauses only the feed
+			 * that was told, as the contract words it.
+			 */
+			if (!(p->p_flags & POLLER_ONCE))
+				http_pause_host(p->p_http, r->hr_url, hold);
 		}
 		log_warnx("feed %s: %s (%d in a row; next try in %llds)", feed,
 		    why, st->sf_errors, (long long)(next - now));
@@ -633,6 +658,8 @@ poller_done_cb(void *arg, const struct http_response *r)
 		log_info("feed %s: %s; %zu items read before it", feed,
 		    pl->pl_parse_err, pl->pl_nparsed);
 
+	metrics_fetch_done(p->p_metrics, r, ok);
+	metrics_items(p->p_metrics, pl->pl_nparsed, pl->pl_nitems);
 	n = poller_commit(pl, pl->pl_parser != NULL);
 	if (n == -1)
 		/* Nothing was stored: try again soon, as if it had failed. */
@@ -643,15 +670,9 @@ poller_done_cb(void *arg, const struct http_response *r)
 	if (n > 0 && p->p_outbox != NULL)
 		outbox_kick(p->p_outbox);
 
-	p->p_busy--;
-	pf->pf_inflight = 0;
-	if (pf->pf_removed)
-		poller_pfeed_free(pf);
-	else if (!st->sf_gone)
+	if (!pf->pf_removed && !st->sf_gone)
 		poller_schedule(pf, next);
-	poller_poll_free(pl);
-	if (p->p_busy == 0 && p->p_idle != NULL)
-		event_active(p->p_idle_ev, 0, 0);
+	poller_poll_end(pl);
 }
 
 static void
@@ -675,17 +696,20 @@ poller_poll(struct pfeed *pf)
 	if (store_feed_get(p->p_store, pf->pf_name, &pl->pl_state, err,
 	    sizeof(err)) == -1)
 		log_warnx("feed %s: state: %s", pf->pf_name, err);
-	/* A permanent redirect counts while the configured url is the same. */
-	if (pl->pl_state.sf_url != NULL && pl->pl_state.sf_conf_url != NULL &&
-	    strcmp(pl->pl_state.sf_conf_url, cf->cf_url) == 0)
-		pl->pl_url = xstrdup(pl->pl_state.sf_url);
-	else {
-		pl->pl_url = xstrdup(cf->cf_url);
+	/*
+	 * State written for another configured url is not this feed's: no
+	 * redirect to follow, no validators to send.
+	 */
+	if (pl->pl_state.sf_conf_url != NULL &&
+	    strcmp(pl->pl_state.sf_conf_url, cf->cf_url) != 0) {
 		poller_set(&pl->pl_state.sf_url, NULL);
-		/* New url: its validators are not ours to send. */
 		poller_set(&pl->pl_state.sf_etag, NULL);
 		poller_set(&pl->pl_state.sf_last_modified, NULL);
+		poller_set(&pl->pl_state.sf_body_hash, NULL);
 	}
+	/* A permanent redirect is remembered (interface.md). */
+	pl->pl_url = xstrdup(pl->pl_state.sf_url != NULL ?
+	    pl->pl_state.sf_url : cf->cf_url);
 	memset(&rq, 0, sizeof(rq));
 	rq.hq_url = pl->pl_url;
 	rq.hq_etag = pl->pl_state.sf_etag;
@@ -814,6 +838,12 @@ int
 poller_busy(const struct poller *p)
 {
 	return p->p_busy;
+}
+
+void
+poller_set_metrics(struct poller *p, struct metrics *m)
+{
+	p->p_metrics = m;
 }
 
 void

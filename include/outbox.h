@@ -14,6 +14,7 @@
 struct config;
 struct event_base;
 struct http;
+struct metrics;
 struct outbox;
 struct store;
 
@@ -28,12 +29,14 @@ struct outbox	*outbox_new(struct event_base *, struct store *, struct http *,
 void		 outbox_free(struct outbox *);
 /* The sinks and max_queue_age of a new configuration (reload). */
 void		 outbox_set_config(struct outbox *, const struct config *);
+/* Counts deliveries there from now on (run mode); ob may be NULL. */
+void		 outbox_set_metrics(struct outbox *, struct metrics *);
 /* Looks for due alerts now (after a poll queued some). */
 void		 outbox_kick(struct outbox *);
 /*
- * --once: tries every queued alert now, whatever its backoff, sink by
- * sink in order; a sink that fails is left for the next run.  done is
- * called once nothing more can be tried.
+ * --once: tries every queued alert once now, whatever its backoff, each
+ * sink's in the order they were raised; what fails stays queued for the
+ * next run.  done is called once nothing more can be tried.
  */
 void		 outbox_once(struct outbox *, void (*done)(void *), void *arg);
 /* Deliveries in flight. */

@@ -9,6 +9,7 @@
 struct config;
 struct event_base;
 struct http;
+struct metrics;
 struct outbox;
 struct poller;
 struct rules;
@@ -48,6 +49,8 @@ void		 poller_set_gen(struct poller *, struct poller_gen *);
 void		 poller_stop(struct poller *);
 /* Polls in flight. */
 int		 poller_busy(const struct poller *);
+/* Counts fetches and items there from now on (run mode). */
+void		 poller_set_metrics(struct poller *, struct metrics *);
 /* POLLER_ONCE: called when every feed has been polled. */
 void		 poller_on_idle(struct poller *, void (*)(void *), void *);
 
