@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <event2/event.h>
+#include <openssl/evp.h>
 
 #include "alert.h"
 #include "conf.h"
@@ -25,6 +26,8 @@
 #include "text.h"
 #include "util.h"
 
+/* Bytes of a body held back to compare its hash (servers without ETag). */
+#define POLLER_SPOOL_MAX	(256 * 1024)
 /* First polls after a start are spread over this much of the interval. */
 #define POLLER_SPREAD_MAX	60
 
@@ -63,6 +66,9 @@ struct poll {
 	char			*pl_url;	/* asked */
 	struct feed_parser	*pl_parser;
 	int			 pl_parse_failed;
+	EVP_MD_CTX		*pl_md;		/* hash of the body */
+	int			 pl_spooling;	/* holding the body back */
+	struct sbuf		 pl_spool;
 	char			 pl_parse_err[256];
 	struct pitem		*pl_items;
 	size_t			 pl_nitems;
@@ -409,23 +415,85 @@ poller_charset(const char *ct)
 	return e > p ? xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
+static void
+poller_set(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v != NULL ? xstrdup(v) : NULL;
+}
+
+/* Bytes to the feed parser, made at the first of them. */
+static int
+poller_feed(struct poll *pl, const char *content_type, const char *buf,
+    size_t len)
+{
+	char	*cs;
+
+	if (pl->pl_parser == NULL) {
+		cs = poller_charset(content_type);
+		pl->pl_parser = feed_parser_new(pl->pl_url, cs, poller_item_cb,
+		    pl);
+		free(cs);
+	}
+	if (pl->pl_parse_failed)
+		return -1;
+	if (feed_parser_push(pl->pl_parser, buf, len, pl->pl_parse_err,
+	    sizeof(pl->pl_parse_err)) == -1) {
+		pl->pl_parse_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 poller_data_cb(void *arg, const struct http_response *r, const char *buf,
     size_t len)
 {
 	struct poll	*pl = arg;
-	char		*cs;
 
-	if (pl->pl_parser == NULL) {
-		cs = poller_charset(r->hr_content_type);
-		pl->pl_parser = feed_parser_new(pl->pl_url, cs, poller_item_cb,
-		    pl);
-		free(cs);
+	EVP_DigestUpdate(pl->pl_md, buf, len);
+	if (pl->pl_spooling) {
+		if (pl->pl_spool.sb_len + len <= POLLER_SPOOL_MAX) {
+			sbuf_add(&pl->pl_spool, buf, len);
+			return 0;
+		}
+		/* Too big to hold back: parse as it comes after all. */
+		pl->pl_spooling = 0;
+		if (poller_feed(pl, r->hr_content_type, pl->pl_spool.sb_buf,
+		    pl->pl_spool.sb_len) == -1)
+			return -1;
+		sbuf_reset(&pl->pl_spool);
 	}
-	if (feed_parser_push(pl->pl_parser, buf, len, pl->pl_parse_err,
-	    sizeof(pl->pl_parse_err)) == -1) {
-		pl->pl_parse_failed = 1;
-		return -1;
+	return poller_feed(pl, r->hr_content_type, buf, len);
+}
+
+/*
+ * A body from a server without validators: its hash says whether it
+ * changed.  Returns 1 if it is the body seen last time (nothing to parse
+ * or match), else parses what was held back and returns 0.
+ */
+static int
+poller_body_end(struct poll *pl, const struct http_response *r)
+{
+	struct store_feed	*st = &pl->pl_state;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	char			 hex[2 * EVP_MAX_MD_SIZE + 1];
+	int			 same;
+
+	EVP_DigestFinal_ex(pl->pl_md, md, &mdlen);
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[2 * mdlen] = '\0';
+	same = st->sf_body_hash != NULL && strcmp(st->sf_body_hash, hex) == 0;
+	poller_set(&st->sf_body_hash, hex);
+	if (pl->pl_spooling) {
+		pl->pl_spooling = 0;
+		if (same)
+			return 1;
+		if (pl->pl_spool.sb_len > 0)
+			(void)poller_feed(pl, r->hr_content_type,
+			    pl->pl_spool.sb_buf, pl->pl_spool.sb_len);
 	}
 	return 0;
 }
@@ -454,17 +522,12 @@ poller_poll_free(struct poll *pl)
 	}
 	free(pl->pl_items);
 	feed_parser_free(pl->pl_parser);
+	EVP_MD_CTX_free(pl->pl_md);
+	sbuf_free(&pl->pl_spool);
 	store_feed_clear(&pl->pl_state);
 	free(pl->pl_url);
 	poller_gen_unref(pl->pl_gen);
 	free(pl);
-}
-
-static void
-poller_set(char **dst, const char *v)
-{
-	free(*dst);
-	*dst = v != NULL ? xstrdup(v) : NULL;
 }
 
 /*
@@ -555,13 +618,16 @@ poller_done_cb(void *arg, const struct http_response *r)
 	const char		*feed = pl->pl_cf->cf_name;
 	char			 why[512], err[256];
 	int64_t			 now = (int64_t)time(NULL), iv, next, hold;
-	int			 parsed = 0, ok = 0, n;
+	int			 parsed = 0, ok = 0, n, same = 0;
 	const struct feed_meta	*fm = NULL;
 
 	why[0] = '\0';
 	iv = poller_interval(p, pl->pl_cf);
 
 	pl->pl_now = now;
+	if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&
+	    r->hr_status <= 299)
+		same = poller_body_end(pl, r);
 	/*
 	 * Items that ended before a parse error, a cut at max_size or a
 	 * truncated body are kept: nothing readable is lost.
@@ -576,7 +642,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 		}
 		fm = feed_parser_meta(pl->pl_parser);
 	}
-	if (r->hr_error == HTTP_OK && r->hr_status == 304)
+	if (r->hr_error == HTTP_OK && (r->hr_status == 304 || same))
 		ok = 1;
 	else if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&
 	    r->hr_status <= 299) {
@@ -693,6 +759,10 @@ poller_poll(struct pfeed *pf)
 	pl->pl_gen->pg_refs++;
 	pl->pl_cf = cf;
 	pl->pl_now = (int64_t)time(NULL);
+	sbuf_init(&pl->pl_spool);
+	if ((pl->pl_md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(pl->pl_md, EVP_sha256(), NULL) != 1)
+		abort();	/* out of memory, as xmalloc */
 	if (store_feed_get(p->p_store, pf->pf_name, &pl->pl_state, err,
 	    sizeof(err)) == -1)
 		log_warnx("feed %s: state: %s", pf->pf_name, err);
@@ -707,6 +777,13 @@ poller_poll(struct pfeed *pf)
 		poller_set(&pl->pl_state.sf_last_modified, NULL);
 		poller_set(&pl->pl_state.sf_body_hash, NULL);
 	}
+	/*
+	 * A server that gave no validators last time cannot answer 304: the
+	 * body is held back (up to POLLER_SPOOL_MAX) until its hash says
+	 * whether it changed, so an unchanged feed costs no parse or match.
+	 */
+	pl->pl_spooling = pl->pl_state.sf_body_hash != NULL &&
+	    pl->pl_state.sf_etag == NULL && pl->pl_state.sf_last_modified == NULL;
 	/* A permanent redirect is remembered (interface.md). */
 	pl->pl_url = xstrdup(pl->pl_state.sf_url != NULL ?
 	    pl->pl_state.sf_url : cf->cf_url);
