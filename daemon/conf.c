@@ -7,6 +7,11 @@
  *	[feed "NAME"]			one feed
  *	[watchlist "NAME"]		rules and where their alerts go
  *	[webhook "NAME"]		one webhook sink
+ *	[opml]				feeds from an OPML file
+ *
+ * `include = GLOB` in [daemon] reads more files (feeds, watchlists,
+ * webhooks, OPML) at that point, in sorted order; every file read is kept
+ * in c_files so that an error, or a feed, names the file it came from.
  *
  * Errors are collected with their line and emitted sorted by line at the
  * end, so a user sees every problem at once and in file order, even those
@@ -16,7 +21,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,62 +29,15 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "conf_int.h"
 #include "util.h"
 
 /* A configuration file is small; refuse anything that is clearly not one. */
 #define CONF_MAX_FILE		(4 * 1024 * 1024)
-/* Bounds of the fetch limits: past these a typo is likelier than intent. */
-#define CONF_MAX_CONCURRENCY	1024
-#define CONF_MAX_PER_HOST	1024
-
-enum conf_sect {
-	SECT_NONE = 0,		/* before the first header */
-	SECT_SKIP,		/* a rejected header: its keys are ignored */
-	SECT_DAEMON,
-	SECT_FEED,
-	SECT_WATCHLIST,
-	SECT_WEBHOOK
-};
-
-struct conf_err {
-	int		 ce_line;
-	size_t		 ce_seq;	/* keeps the order of one line's errors */
-	char		*ce_msg;
-};
-
-/* Lines of the keys a watchlist is checked on once the file is read. */
-struct conf_wlines {
-	int		 wl_feeds;
-	int		 wl_notify;
-};
-
-struct conf_parser;
-typedef void	conf_set_fn(struct conf_parser *, const char *key,
-		    const char *value);
-
-struct conf_key {
-	enum conf_sect	 ck_sect;
-	const char	*ck_name;
-	conf_set_fn	*ck_set;	/* NULL: reserved, rejected for now */
-	int		 ck_repeat;	/* may appear more than once */
-	int		 ck_raw;	/* quotes belong to the value (rules) */
-};
-
-#define CONF_NKEYS	24
-
-struct conf_parser {
-	struct config		*cp_conf;
-	struct conf_err		*cp_errs;
-	size_t			 cp_nerrs;
-	int			 cp_line;
-	enum conf_sect		 cp_sect;
-	/* Line where each key of the table was set: [daemon] and current. */
-	int			 cp_dseen[CONF_NKEYS];
-	int			 cp_seen[CONF_NKEYS];
-	struct conf_wlines	*cp_wlines;	/* one per watchlist */
-	conf_rule_fn		*cp_rule_fn;
-	void			*cp_rule_arg;
-};
+/* An OPML export of a few thousand feeds is a few MiB. */
+#define CONF_MAX_OPML		(16 * 1024 * 1024)
+/* Files an include may read, all globs together. */
+#define CONF_MAX_FILES		1024
 
 /* The string of a buffer that is done with, which is freed. */
 static char *
@@ -91,26 +49,43 @@ conf_detach(struct sbuf *sb)
 	return s;
 }
 
-static void	conf_error(struct conf_parser *, int, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
 static void
-conf_error(struct conf_parser *p, int line, const char *fmt, ...)
+conf_verror(struct conf_parser *p, size_t file, int line, const char *fmt,
+    va_list ap)
 {
 	struct sbuf	 sb;
 	struct conf_err	*e;
-	va_list		 ap;
 
 	sbuf_init(&sb);
-	va_start(ap, fmt);
 	sbuf_vprintf(&sb, fmt, ap);
-	va_end(ap);
 	p->cp_errs = xreallocarray(p->cp_errs, p->cp_nerrs + 1,
 	    sizeof(*p->cp_errs));
 	e = &p->cp_errs[p->cp_nerrs];
+	e->ce_file = file;
 	e->ce_line = line;
 	e->ce_seq = p->cp_nerrs++;
 	e->ce_msg = conf_detach(&sb);
+}
+
+void
+conf_error(struct conf_parser *p, int line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	conf_verror(p, p->cp_file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_error_at(struct conf_parser *p, size_t file, int line, const char *fmt,
+    ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	conf_verror(p, file, line, fmt, ap);
+	va_end(ap);
 }
 
 static int
@@ -118,423 +93,21 @@ conf_err_cmp(const void *a, const void *b)
 {
 	const struct conf_err	*x = a, *y = b;
 
+	/* Files in the order they were read, each in line order. */
+	if (x->ce_file != y->ce_file)
+		return x->ce_file < y->ce_file ? -1 : 1;
 	if (x->ce_line != y->ce_line)
 		return x->ce_line < y->ce_line ? -1 : 1;
 	return x->ce_seq < y->ce_seq ? -1 : x->ce_seq > y->ce_seq;
 }
 
-/* Numbers, durations, sizes, booleans. */
-
-/* A run of decimal digits only (no sign, no space) into *out; -1 if not. */
-static int
-conf_digits(const char *s, size_t len, int64_t *out)
-{
-	int64_t	v = 0;
-	size_t	i;
-
-	if (len == 0)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (v > (INT64_MAX - (s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* Digits, then one unit letter if unit is set, times mult; -1 if bad. */
-static int64_t
-conf_scaled(const char *s, int unit, int64_t mult)
-{
-	int64_t	v;
-
-	if (conf_digits(s, strlen(s) - (unit != 0), &v) == -1)
-		return -1;
-	if (v > INT64_MAX / mult)
-		return -1;
-	return v * mult;
-}
-
-int64_t
-conf_parse_duration(const char *s)
-{
-	size_t	len = strlen(s);
-
-	if (len == 0)
-		return -1;
-	/* Lower case only: "M" reads as months to some, minutes to others. */
-	switch (s[len - 1]) {
-	case 's':
-		return conf_scaled(s, 1, 1);
-	case 'm':
-		return conf_scaled(s, 1, 60);
-	case 'h':
-		return conf_scaled(s, 1, 3600);
-	case 'd':
-		return conf_scaled(s, 1, 86400);
-	default:
-		return conf_scaled(s, 0, 1);
-	}
-}
-
-int64_t
-conf_parse_size(const char *s)
-{
-	size_t	len = strlen(s);
-
-	if (len == 0)
-		return -1;
-	switch (s[len - 1]) {
-	case 'K': case 'k':
-		return conf_scaled(s, 1, 1024);
-	case 'M': case 'm':
-		return conf_scaled(s, 1, 1024 * 1024);
-	case 'G': case 'g':
-		return conf_scaled(s, 1, 1024 * 1024 * 1024);
-	default:
-		return conf_scaled(s, 0, 1);
-	}
-}
-
-static int
-conf_parse_bool(const char *s)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-	size_t	i;
-
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (strcasecmp(s, yes[i]) == 0)
-			return 1;
-		if (strcasecmp(s, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-/* Standard Webhooks secrets: "whsec_" and canonical padded base64. */
-static int
-conf_secret_valid(const char *s)
-{
-	size_t	i, len, pad = 0;
-
-	if (strncmp(s, "whsec_", 6) != 0)
-		return 0;
-	s += 6;
-	len = strlen(s);
-	if (len == 0 || len % 4 != 0)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '=') {
-			/* Padding only at the end, at most two. */
-			if (i < len - 2 || ++pad > 2)
-				return 0;
-		} else if (pad > 0 || !(isalnum((unsigned char)s[i]) ||
-		    s[i] == '+' || s[i] == '/'))
-			return 0;
-	}
-	return 1;
-}
-
-/* No control characters: the value ends up in a header or a log line. */
-static int
-conf_printable(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
-/*
- * A URL of one of the schemes (a NULL-terminated list), with something
- * after "://" and no blank or control character anywhere.
- */
-static int
-conf_url_valid(const char *url, const char *const *schemes)
-{
-	size_t	 i, n;
-	const char *s;
-
-	for (s = url; *s != '\0'; s++)
-		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
-			return 0;
-	for (i = 0; schemes[i] != NULL; i++) {
-		n = strlen(schemes[i]);
-		if (strncasecmp(url, schemes[i], n) == 0 &&
-		    strncmp(url + n, "://", 3) == 0 && url[n + 3] != '\0')
-			return 1;
-	}
-	return 0;
-}
-
-/* Setters, one per kind of value; each reports its own errors. */
-
-static void
-conf_set_state(struct conf_parser *p, const char *key, const char *v)
-{
-	(void)key;
-	free(p->cp_conf->c_state);
-	p->cp_conf->c_state = xstrdup(v);
-}
-
-static void
-conf_set_dur(struct conf_parser *p, const char *key, const char *v)
-{
-	struct config	*c = p->cp_conf;
-	int64_t		 d;
-
-	if ((d = conf_parse_duration(v)) == -1) {
-		conf_error(p, p->cp_line, "'%s': bad duration '%s' (a number, "
-		    "then s, m, h or d)", key, v);
-		return;
-	}
-	if (strcasecmp(key, "max_age") == 0) {
-		c->c_max_age = d;
-		return;
-	}
-	if (d == 0) {
-		conf_error(p, p->cp_line, "'%s' must be more than 0", key);
-		return;
-	}
-	if (strcasecmp(key, "interval") == 0)
-		c->c_interval = d;
-	else if (strcasecmp(key, "timeout") == 0)
-		c->c_timeout = d;
-	else
-		c->c_max_queue_age = d;
-}
-
-static void
-conf_set_int(struct conf_parser *p, const char *key, const char *v)
-{
-	int64_t	n;
-	int	max = strcasecmp(key, "concurrency") == 0 ?
-		    CONF_MAX_CONCURRENCY : CONF_MAX_PER_HOST;
-
-	if (conf_digits(v, strlen(v), &n) == -1 || n < 1 || n > max) {
-		conf_error(p, p->cp_line, "'%s' must be a number from 1 to %d, "
-		    "not '%s'", key, max, v);
-		return;
-	}
-	if (strcasecmp(key, "concurrency") == 0)
-		p->cp_conf->c_concurrency = (int)n;
-	else
-		p->cp_conf->c_per_host = (int)n;
-}
-
-static void
-conf_set_size(struct conf_parser *p, const char *key, const char *v)
-{
-	int64_t	n;
-
-	if ((n = conf_parse_size(v)) == -1) {
-		conf_error(p, p->cp_line, "'%s': bad size '%s' (a number of "
-		    "bytes, or with K, M or G)", key, v);
-		return;
-	}
-	if (n == 0) {
-		conf_error(p, p->cp_line, "'%s' must be more than 0", key);
-		return;
-	}
-	p->cp_conf->c_max_size = n;
-}
-
-static void
-conf_set_ua(struct conf_parser *p, const char *key, const char *v)
-{
-	if (!conf_printable(v)) {
-		conf_error(p, p->cp_line, "'%s' has a control character", key);
-		return;
-	}
-	free(p->cp_conf->c_user_agent);
-	p->cp_conf->c_user_agent = xstrdup(v);
-}
-
-static void
-conf_set_log(struct conf_parser *p, const char *key, const char *v)
-{
-	if (strcmp(v, "stderr") == 0)
-		p->cp_conf->c_log_syslog = 0;
-	else if (strcmp(v, "syslog") == 0)
-		p->cp_conf->c_log_syslog = 1;
-	else
-		conf_error(p, p->cp_line, "'%s' must be stderr or syslog, "
-		    "not '%s'", key, v);
-}
-
-static void
-conf_set_deny(struct conf_parser *p, const char *key, const char *v)
-{
-	int	b;
-
-	if ((b = conf_parse_bool(v)) == -1) {
-		conf_error(p, p->cp_line, "'%s' must be yes or no, not '%s'",
-		    key, v);
-		return;
-	}
-	p->cp_conf->c_deny_private = b;
-}
-
-static void
-conf_set_feed(struct conf_parser *p, const char *key, const char *v)
-{
-	static const char *const schemes[] = { "http", "https", "file", NULL };
-	struct conf_feed	*f;
-	int64_t			 d;
-
-	f = &p->cp_conf->c_feeds[p->cp_conf->c_nfeeds - 1];
-	if (strcasecmp(key, "url") == 0) {
-		if (!conf_url_valid(v, schemes)) {
-			conf_error(p, p->cp_line, "feed '%s': url must be "
-			    "http://, https:// or file://, not '%s'",
-			    f->cf_name, v);
-			/* Still set, so that "no url" is not reported too. */
-		}
-		f->cf_url = xstrdup(v);
-		return;
-	}
-	if ((d = conf_parse_duration(v)) == -1)
-		conf_error(p, p->cp_line, "'%s': bad duration '%s' (a number, "
-		    "then s, m, h or d)", key, v);
-	else if (d == 0)
-		conf_error(p, p->cp_line, "'%s' must be more than 0", key);
-	else
-		f->cf_interval = d;
-}
-
-static void
-conf_set_rule(struct conf_parser *p, const char *key, const char *v)
-{
-	struct conf_watchlist	*w;
-	struct conf_rule	**arr;
-	size_t			*n;
-
-	w = &p->cp_conf->c_watchlists[p->cp_conf->c_nwatchlists - 1];
-	if (strcasecmp(key, "match") == 0) {
-		arr = &w->cw_match;
-		n = &w->cw_nmatch;
-	} else {
-		arr = &w->cw_exclude;
-		n = &w->cw_nexclude;
-	}
-	if (p->cp_rule_fn != NULL) {
-		char	err[512];
-
-		if (p->cp_rule_fn(p->cp_rule_arg,
-		    p->cp_conf->c_nwatchlists - 1, arr == &w->cw_exclude, v,
-		    err, sizeof(err)) == -1)
-			conf_error(p, p->cp_line, "%s", err);
-	}
-	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
-	(*arr)[*n].cr_text = xstrdup(v);
-	(*arr)[*n].cr_line = p->cp_line;
-	(*n)++;
-}
-
-/* feeds = a b c, notify = x y: names separated by blanks (or commas). */
-static void
-conf_set_list(struct conf_parser *p, const char *key, const char *v)
-{
-	struct conf_watchlist	*w;
-	struct conf_wlines	*wl;
-	char			**list = NULL;
-	size_t			 n = 0, len;
-	const char		*sep = " \t,";
-
-	w = &p->cp_conf->c_watchlists[p->cp_conf->c_nwatchlists - 1];
-	wl = &p->cp_wlines[p->cp_conf->c_nwatchlists - 1];
-	while (*v != '\0') {
-		v += strspn(v, sep);
-		if ((len = strcspn(v, sep)) == 0)
-			break;
-		list = xreallocarray(list, n + 1, sizeof(*list));
-		list[n++] = xstrndup(v, len);
-		v += len;
-	}
-	if (n == 0) {
-		conf_error(p, p->cp_line, "'%s' needs at least one name", key);
-		return;
-	}
-	if (strcasecmp(key, "feeds") == 0) {
-		w->cw_feeds = list;
-		w->cw_nfeeds = n;
-		wl->wl_feeds = p->cp_line;
-	} else {
-		w->cw_notify = list;
-		w->cw_nnotify = n;
-		wl->wl_notify = p->cp_line;
-	}
-}
-
-static void
-conf_set_hook(struct conf_parser *p, const char *key, const char *v)
-{
-	static const char *const schemes[] = { "http", "https", NULL };
-	struct conf_webhook	*h;
-
-	h = &p->cp_conf->c_webhooks[p->cp_conf->c_nwebhooks - 1];
-	if (strcasecmp(key, "url") == 0) {
-		if (!conf_url_valid(v, schemes))
-			conf_error(p, p->cp_line, "webhook '%s': url must be "
-			    "http:// or https://, not '%s'", h->cwh_name, v);
-		h->cwh_url = xstrdup(v);
-	} else if (strcasecmp(key, "format") == 0) {
-		if (strcmp(v, "json") == 0)
-			h->cwh_format = CONF_FORMAT_JSON;
-		else if (strcmp(v, "slack") == 0)
-			h->cwh_format = CONF_FORMAT_SLACK;
-		else if (strcmp(v, "discord") == 0)
-			h->cwh_format = CONF_FORMAT_DISCORD;
-		else
-			conf_error(p, p->cp_line, "'format' must be json, "
-			    "slack or discord, not '%s'", v);
-	} else {
-		/* Never echo a secret into an error message (and a log). */
-		if (!conf_secret_valid(v))
-			conf_error(p, p->cp_line, "webhook '%s': secret must "
-			    "be 'whsec_' followed by base64", h->cwh_name);
-		else
-			h->cwh_secret = xstrdup(v);
-	}
-}
-
-static const struct conf_key conf_keys[] = {
-	{ SECT_DAEMON,		"state",	 conf_set_state, 0, 0 },
-	{ SECT_DAEMON,		"interval",	 conf_set_dur,	 0, 0 },
-	{ SECT_DAEMON,		"concurrency",	 conf_set_int,	 0, 0 },
-	{ SECT_DAEMON,		"per_host",	 conf_set_int,	 0, 0 },
-	{ SECT_DAEMON,		"timeout",	 conf_set_dur,	 0, 0 },
-	{ SECT_DAEMON,		"max_size",	 conf_set_size,	 0, 0 },
-	{ SECT_DAEMON,		"max_age",	 conf_set_dur,	 0, 0 },
-	{ SECT_DAEMON,		"user_agent",	 conf_set_ua,	 0, 0 },
-	{ SECT_DAEMON,		"listen",	 NULL,		 0, 0 },
-	{ SECT_DAEMON,		"include",	 NULL,		 1, 0 },
-	{ SECT_DAEMON,		"log",		 conf_set_log,	 0, 0 },
-	{ SECT_DAEMON,		"max_queue_age", conf_set_dur,	 0, 0 },
-	{ SECT_DAEMON,		"deny_private",	 conf_set_deny,	 0, 0 },
-	{ SECT_FEED,		"url",		 conf_set_feed,	 0, 0 },
-	{ SECT_FEED,		"interval",	 conf_set_feed,	 0, 0 },
-	{ SECT_WATCHLIST,	"match",	 conf_set_rule,	 1, 1 },
-	{ SECT_WATCHLIST,	"exclude",	 conf_set_rule,	 1, 1 },
-	{ SECT_WATCHLIST,	"feeds",	 conf_set_list,	 0, 0 },
-	{ SECT_WATCHLIST,	"notify",	 conf_set_list,	 0, 0 },
-	{ SECT_WEBHOOK,		"url",		 conf_set_hook,	 0, 0 },
-	{ SECT_WEBHOOK,		"format",	 conf_set_hook,	 0, 0 },
-	{ SECT_WEBHOOK,		"secret",	 conf_set_hook,	 0, 0 },
-};
-
-_Static_assert(sizeof(conf_keys) / sizeof(conf_keys[0]) <= CONF_NKEYS,
-    "CONF_NKEYS is too small for conf_keys");
 
 static const char *const conf_sect_names[] = {
 	[SECT_DAEMON] = "daemon",
 	[SECT_FEED] = "feed",
 	[SECT_WATCHLIST] = "watchlist",
 	[SECT_WEBHOOK] = "webhook",
+	[SECT_OPML] = "opml",
 };
 
 /* Lines. */
@@ -627,32 +200,48 @@ conf_name_valid(const char *s)
 	return 1;
 }
 
-/* The line of an earlier section of that type and name, or 0. */
-static int
-conf_defined(const struct config *c, enum conf_sect sect, const char *name)
+/*
+ * Where an earlier section of that type and name is, "line N" in the file
+ * being read or "FILE:N" in another, to free; NULL if there is none.
+ */
+static char *
+conf_defined(const struct conf_parser *p, enum conf_sect sect,
+    const char *name)
 {
-	size_t	i;
+	const struct config	*c = p->cp_conf;
+	size_t			 i, file = 0;
+	int			 line = 0;
 
 	switch (sect) {
 	case SECT_FEED:
-		for (i = 0; i < c->c_nfeeds; i++)
-			if (strcmp(c->c_feeds[i].cf_name, name) == 0)
-				return c->c_feeds[i].cf_line;
+		for (i = 0; line == 0 && i < c->c_nfeeds; i++)
+			if (strcmp(c->c_feeds[i].cf_name, name) == 0) {
+				line = c->c_feeds[i].cf_line;
+				file = c->c_feeds[i].cf_file;
+			}
 		break;
 	case SECT_WATCHLIST:
-		for (i = 0; i < c->c_nwatchlists; i++)
-			if (strcmp(c->c_watchlists[i].cw_name, name) == 0)
-				return c->c_watchlists[i].cw_line;
+		for (i = 0; line == 0 && i < c->c_nwatchlists; i++)
+			if (strcmp(c->c_watchlists[i].cw_name, name) == 0) {
+				line = c->c_watchlists[i].cw_line;
+				file = c->c_watchlists[i].cw_file;
+			}
 		break;
 	case SECT_WEBHOOK:
-		for (i = 0; i < c->c_nwebhooks; i++)
-			if (strcmp(c->c_webhooks[i].cwh_name, name) == 0)
-				return c->c_webhooks[i].cwh_line;
+		for (i = 0; line == 0 && i < c->c_nwebhooks; i++)
+			if (strcmp(c->c_webhooks[i].cwh_name, name) == 0) {
+				line = c->c_webhooks[i].cwh_line;
+				file = c->c_webhooks[i].cwh_file;
+			}
 		break;
 	default:
 		break;
 	}
-	return 0;
+	if (line == 0)
+		return NULL;
+	if (file == p->cp_file)
+		return xasprintf("line %d", line);
+	return xasprintf("%s:%d", c->c_files[file], line);
 }
 
 /* Opens a named section; takes name. */
@@ -664,7 +253,7 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 	struct conf_watchlist	*w;
 	struct conf_webhook	*h;
 	const char		*type = conf_sect_names[sect];
-	int			 prev;
+	char			*prev;
 
 	if (!conf_name_valid(name)) {
 		conf_error(p, p->cp_line, "bad %s name \"%s\": it must not be "
@@ -672,9 +261,10 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 		    type, name);
 		goto skip;
 	}
-	if ((prev = conf_defined(c, sect, name)) != 0) {
-		conf_error(p, p->cp_line, "%s '%s' is already defined at "
-		    "line %d", type, name, prev);
+	if ((prev = conf_defined(p, sect, name)) != NULL) {
+		conf_error(p, p->cp_line, "%s '%s' is already defined at %s",
+		    type, name, prev);
+		free(prev);
 		goto skip;
 	}
 	switch (sect) {
@@ -685,6 +275,7 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 		memset(f, 0, sizeof(*f));
 		f->cf_name = name;
 		f->cf_line = p->cp_line;
+		f->cf_file = p->cp_file;
 		break;
 	case SECT_WATCHLIST:
 		c->c_watchlists = xreallocarray(c->c_watchlists,
@@ -697,6 +288,7 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 		memset(w, 0, sizeof(*w));
 		w->cw_name = name;
 		w->cw_line = p->cp_line;
+		w->cw_file = p->cp_file;
 		break;
 	default:
 		/* notify names the built-in sinks and webhooks alike. */
@@ -713,6 +305,7 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 		h->cwh_name = name;
 		h->cwh_format = CONF_FORMAT_JSON;
 		h->cwh_line = p->cp_line;
+		h->cwh_file = p->cp_file;
 		break;
 	}
 	p->cp_sect = sect;
@@ -764,25 +357,29 @@ conf_section(struct conf_parser *p, const char *s)
 		goto fail;
 	}
 
-	if (tlen == 4 && strncasecmp(type, "opml", 4) == 0) {
-		conf_error(p, p->cp_line, "'[opml]' is not supported yet");
-		goto fail;
-	}
-	for (sect = SECT_DAEMON; sect <= SECT_WEBHOOK; sect++)
+	for (sect = SECT_DAEMON; sect <= SECT_OPML; sect++)
 		if (strlen(conf_sect_names[sect]) == tlen &&
 		    strncasecmp(type, conf_sect_names[sect], tlen) == 0)
 			break;
-	if (sect > SECT_WEBHOOK) {
+	if (sect > SECT_OPML) {
 		conf_error(p, p->cp_line, "unknown section '[%.*s]'",
 		    (int)tlen, type);
 		goto fail;
 	}
-	if (sect == SECT_DAEMON) {
+	if (sect == SECT_DAEMON || sect == SECT_OPML) {
 		if (name != NULL) {
-			conf_error(p, p->cp_line, "[daemon] takes no name");
+			conf_error(p, p->cp_line, "[%s] takes no name",
+			    conf_sect_names[sect]);
 			goto fail;
 		}
-		p->cp_sect = SECT_DAEMON;
+		/* Included files add to the lists; settings are in one place. */
+		if (sect == SECT_DAEMON && p->cp_file != 0) {
+			conf_error(p, p->cp_line, "[daemon] belongs in the main "
+			    "file, %s, not in an included one",
+			    p->cp_conf->c_files[0]);
+			goto fail;
+		}
+		p->cp_sect = sect;
 		return;
 	}
 	if (name == NULL) {
@@ -821,28 +418,23 @@ conf_keyval(struct conf_parser *p, char *s)
 	}
 	if (p->cp_sect == SECT_NONE) {
 		conf_error(p, p->cp_line, "'%s' is outside any section: put "
-		    "it under [daemon], [feed \"…\"], [watchlist \"…\"] or "
-		    "[webhook \"…\"]", key);
+		    "it under [daemon], [feed \"…\"], [watchlist \"…\"], "
+		    "[webhook \"…\"] or [opml]", key);
 		return;
 	}
 	if (p->cp_sect == SECT_SKIP)
 		return;
 
-	for (i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++)
+	for (i = 0; i < conf_nkeys; i++)
 		if (conf_keys[i].ck_sect == p->cp_sect &&
 		    strcasecmp(conf_keys[i].ck_name, key) == 0)
 			break;
-	if (i == sizeof(conf_keys) / sizeof(conf_keys[0])) {
+	if (i == conf_nkeys) {
 		conf_error(p, p->cp_line, "unknown key '%s' in [%s]", key,
 		    conf_sect_names[p->cp_sect]);
 		return;
 	}
 	k = &conf_keys[i];
-	if (k->ck_set == NULL) {
-		conf_error(p, p->cp_line, "'%s' is not supported yet",
-		    k->ck_name);
-		return;
-	}
 	seen = p->cp_sect == SECT_DAEMON ? p->cp_dseen : p->cp_seen;
 	if (!k->ck_repeat && seen[i] != 0) {
 		conf_error(p, p->cp_line, "'%s' is already set at line %d",
@@ -901,29 +493,32 @@ conf_finish(struct conf_parser *p)
 
 	for (i = 0; i < c->c_nfeeds; i++) {
 		if (c->c_feeds[i].cf_url == NULL)
-			conf_error(p, c->c_feeds[i].cf_line,
-			    "feed '%s' has no url", c->c_feeds[i].cf_name);
+			conf_error_at(p, c->c_feeds[i].cf_file,
+			    c->c_feeds[i].cf_line, "feed '%s' has no url",
+			    c->c_feeds[i].cf_name);
 		if (c->c_feeds[i].cf_interval == 0)
 			c->c_feeds[i].cf_interval = c->c_interval;
 	}
 	for (i = 0; i < c->c_nwebhooks; i++)
 		if (c->c_webhooks[i].cwh_url == NULL)
-			conf_error(p, c->c_webhooks[i].cwh_line,
-			    "webhook '%s' has no url",
+			conf_error_at(p, c->c_webhooks[i].cwh_file,
+			    c->c_webhooks[i].cwh_line, "webhook '%s' has no url",
 			    c->c_webhooks[i].cwh_name);
 	for (i = 0; i < c->c_nwatchlists; i++) {
 		w = &c->c_watchlists[i];
 		if (w->cw_nmatch == 0)
-			conf_error(p, w->cw_line, "watchlist '%s' has no "
-			    "match line", w->cw_name);
+			conf_error_at(p, w->cw_file, w->cw_line, "watchlist "
+			    "'%s' has no match line", w->cw_name);
 		for (j = 0; j < w->cw_nfeeds; j++)
 			if (conf_feed_find(c, w->cw_feeds[j]) == NULL)
-				conf_error(p, p->cp_wlines[i].wl_feeds,
+				conf_error_at(p, w->cw_file,
+				    p->cp_wlines[i].wl_feeds,
 				    "watchlist '%s': no feed named '%s'",
 				    w->cw_name, w->cw_feeds[j]);
 		for (j = 0; j < w->cw_nnotify; j++)
 			if (!conf_sink_exists(c, w->cw_notify[j]))
-				conf_error(p, p->cp_wlines[i].wl_notify,
+				conf_error_at(p, w->cw_file,
+				    p->cp_wlines[i].wl_notify,
 				    "watchlist '%s': no sink named '%s' "
 				    "(syslog, stdout or a [webhook \"…\"])",
 				    w->cw_name, w->cw_notify[j]);
@@ -933,6 +528,217 @@ conf_finish(struct conf_parser *p)
 			w->cw_nnotify = 1;
 		}
 	}
+}
+
+/* Parses the text of file number file (c_files) line by line. */
+static void
+conf_text(struct conf_parser *p, size_t file, const char *text, size_t len)
+{
+	const char	*nl;
+	size_t		 pos = 0, llen;
+	char		*line;
+
+	p->cp_file = file;
+	p->cp_line = 0;
+	p->cp_sect = SECT_NONE;
+	memset(p->cp_seen, 0, sizeof(p->cp_seen));
+	/* Editors on some systems start a UTF-8 file with a BOM. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		nl = memchr(text + pos, '\n', len - pos);
+		llen = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
+		p->cp_line++;
+		if (memchr(text + pos, '\0', llen) != NULL)
+			conf_error(p, p->cp_line, "NUL byte in line");
+		else {
+			line = xstrndup(text + pos, llen);
+			conf_line(p, line);
+			free(line);
+		}
+		pos += llen + 1;
+	}
+}
+
+/*
+ * Reads a whole file of at most max bytes into sb: 0, or -1 with why
+ * ("cannot open: …") in err.
+ */
+static int
+conf_read(const char *file, size_t max, struct sbuf *sb, char *err,
+    size_t errlen)
+{
+	FILE	*f;
+	char	 buf[8192];
+	size_t	 n;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return util_err(err, errlen, "cannot open: %s",
+		    strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (sb->sb_len + n > max)
+			break;
+		sbuf_add(sb, buf, n);
+	}
+	if (ferror(f) || n > 0) {
+		if (n > 0)
+			util_err(err, errlen, "too large (over %zu MiB)",
+			    max >> 20);
+		else
+			util_err(err, errlen, "cannot read: %s",
+			    strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* path, relative to the directory of the file being read; to free. */
+static char *
+conf_path(const struct conf_parser *p, const char *path)
+{
+	const char	*cur = p->cp_conf->c_files[p->cp_file], *slash;
+
+	if (path[0] == '/' || (slash = strrchr(cur, '/')) == NULL)
+		return xstrdup(path);
+	return xasprintf("%.*s/%s", (int)(slash - cur), cur, path);
+}
+
+/* Adds a file to c_files: its index, or -1 (with an error) if it was read. */
+static int
+conf_add_file(struct conf_parser *p, const char *path)
+{
+	struct config	*c = p->cp_conf;
+	size_t		 i;
+
+	for (i = 0; i < c->c_nfiles; i++)
+		if (strcmp(c->c_files[i], path) == 0) {
+			conf_error(p, p->cp_line, "'%s' is read already",
+			    path);
+			return -1;
+		}
+	if (c->c_nfiles >= CONF_MAX_FILES) {
+		conf_error(p, p->cp_line, "more than %d files", CONF_MAX_FILES);
+		return -1;
+	}
+	c->c_files = xreallocarray(c->c_files, c->c_nfiles + 1,
+	    sizeof(*c->c_files));
+	c->c_files[c->c_nfiles] = xstrdup(path);
+	return (int)c->c_nfiles++;
+}
+
+/* A directory that is not there matches nothing; one we cannot read fails. */
+static int
+conf_glob_err(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
+/*
+ * include = GLOB: every file it matches, in sorted order, read here as if
+ * its lines stood in place of the include line.
+ */
+void
+conf_include(struct conf_parser *p, const char *pattern)
+{
+	struct sbuf	 sb;
+	glob_t		 g;
+	char		*path, err[256];
+	size_t		 i, file = p->cp_file;
+	int		 line = p->cp_line, r, idx;
+	enum conf_sect	 sect = p->cp_sect;
+	int		 seen[CONF_NKEYS];
+
+	path = conf_path(p, pattern);
+	memset(&g, 0, sizeof(g));
+	r = glob(path, 0, conf_glob_err, &g);
+	if (r == GLOB_NOMATCH) {
+		/* An empty conf.d is fine; a file named outright must be. */
+		if (strpbrk(pattern, "*?[") == NULL)
+			conf_error(p, line, "include '%s': no such file",
+			    path);
+	} else if (r != 0)
+		conf_error(p, line, "include '%s': cannot read the "
+		    "directory: %s", path, r == GLOB_NOSPACE ? "out of memory" :
+		    strerror(errno));
+	memcpy(seen, p->cp_seen, sizeof(seen));
+	for (i = 0; r == 0 && i < g.gl_pathc; i++) {
+		sbuf_init(&sb);
+		if (conf_read(g.gl_pathv[i], CONF_MAX_FILE, &sb, err,
+		    sizeof(err)) == -1)
+			conf_error(p, line, "include '%s': %s", g.gl_pathv[i],
+			    err);
+		else if ((idx = conf_add_file(p, g.gl_pathv[i])) != -1)
+			conf_text(p, (size_t)idx, sb.sb_buf, sb.sb_len);
+		sbuf_free(&sb);
+		p->cp_file = file;
+		p->cp_line = line;
+		p->cp_sect = sect;
+	}
+	memcpy(p->cp_seen, seen, sizeof(seen));
+	globfree(&g);
+	free(path);
+}
+
+/* A feed of an OPML file. */
+static void
+conf_opml_feed(void *arg, int line, const char *name, const char *url)
+{
+	struct conf_parser	*p = arg;
+	struct config		*c = p->cp_conf;
+	const struct conf_feed	*old;
+	struct conf_feed	*f;
+	char			*prev;
+
+	p->cp_line = line;
+	/* Exports list a feed once per folder it is in: the same is fine. */
+	if ((old = conf_feed_find(c, name)) != NULL &&
+	    old->cf_url != NULL && strcmp(old->cf_url, url) == 0)
+		return;
+	if ((prev = conf_defined(p, SECT_FEED, name)) != NULL) {
+		conf_error(p, line, "feed '%s' is already defined at %s",
+		    name, prev);
+		free(prev);
+		return;
+	}
+	if (!conf_url_valid(url, conf_feed_schemes))
+		conf_error(p, line, "feed '%s': xmlUrl must be http://, "
+		    "https:// or file://, not '%s'", name, url);
+	c->c_feeds = xreallocarray(c->c_feeds, c->c_nfeeds + 1,
+	    sizeof(*c->c_feeds));
+	f = &c->c_feeds[c->c_nfeeds++];
+	memset(f, 0, sizeof(*f));
+	f->cf_name = xstrdup(name);
+	f->cf_url = xstrdup(url);
+	f->cf_line = line;
+	f->cf_file = p->cp_file;
+}
+
+/* [opml] file = PATH: every feed of an OPML file. */
+void
+conf_opml_load(struct conf_parser *p, const char *file)
+{
+	struct sbuf	 sb;
+	char		*path, err[256];
+	size_t		 prev = p->cp_file;
+	int		 line = p->cp_line, idx, eline;
+
+	path = conf_path(p, file);
+	sbuf_init(&sb);
+	if (conf_read(path, CONF_MAX_OPML, &sb, err, sizeof(err)) == -1)
+		conf_error(p, line, "opml '%s': %s", path, err);
+	else if ((idx = conf_add_file(p, path)) != -1) {
+		p->cp_file = (size_t)idx;
+		if (conf_opml_parse(sb.sb_buf, sb.sb_len, conf_opml_feed, p,
+		    &eline, err, sizeof(err)) == -1)
+			conf_error(p, eline, "not OPML: %s", err);
+		p->cp_file = prev;
+		p->cp_line = line;
+	}
+	sbuf_free(&sb);
+	free(path);
 }
 
 struct config *
@@ -947,14 +753,15 @@ conf_parse_rules(const char *file, const char *text, size_t len,
 {
 	struct conf_parser	 p;
 	struct config		*c;
-	const char		*nl;
-	size_t			 pos = 0, llen, i;
-	char			*line;
+	size_t			 i;
 
 	memset(&p, 0, sizeof(p));
 	p.cp_rule_fn = fn;
 	p.cp_rule_arg = arg;
 	p.cp_conf = c = xcalloc(1, sizeof(*c));
+	c->c_files = xcalloc(1, sizeof(*c->c_files));
+	c->c_files[0] = xstrdup(file);
+	c->c_nfiles = 1;
 	c->c_file = xstrdup(file);
 	c->c_state = xstrdup(CONF_DEFAULT_STATE);
 	c->c_interval = CONF_DEFAULT_INTERVAL;
@@ -966,22 +773,7 @@ conf_parse_rules(const char *file, const char *text, size_t len,
 	c->c_user_agent = xstrdup(CONF_DEFAULT_USER_AGENT);
 	c->c_max_queue_age = CONF_DEFAULT_MAX_QUEUE_AGE;
 
-	/* Editors on some systems start a UTF-8 file with a BOM. */
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
-	while (pos < len) {
-		nl = memchr(text + pos, '\n', len - pos);
-		llen = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
-		p.cp_line++;
-		if (memchr(text + pos, '\0', llen) != NULL)
-			conf_error(&p, p.cp_line, "NUL byte in line");
-		else {
-			line = xstrndup(text + pos, llen);
-			conf_line(&p, line);
-			free(line);
-		}
-		pos += llen + 1;
-	}
+	conf_text(&p, 0, text, len);
 	conf_finish(&p);
 
 	free(p.cp_wlines);
@@ -990,7 +782,8 @@ conf_parse_rules(const char *file, const char *text, size_t len,
 	qsort(p.cp_errs, p.cp_nerrs, sizeof(*p.cp_errs), conf_err_cmp);
 	for (i = 0; i < p.cp_nerrs; i++) {
 		if (errs != NULL)
-			sbuf_printf(errs, "%s:%d: %s\n", file,
+			sbuf_printf(errs, "%s:%d: %s\n",
+			    c->c_files[p.cp_errs[i].ce_file],
 			    p.cp_errs[i].ce_line, p.cp_errs[i].ce_msg);
 		free(p.cp_errs[i].ce_msg);
 	}
@@ -1011,36 +804,15 @@ conf_load_rules(const char *file, conf_rule_fn *fn, void *arg,
 {
 	struct config	*c;
 	struct sbuf	 sb;
-	FILE		*f;
-	char		 buf[8192];
-	size_t		 n;
+	char		 err[256];
 
-	if ((f = fopen(file, "r")) == NULL) {
-		if (errs != NULL)
-			sbuf_printf(errs, "%s: cannot open: %s\n", file,
-			    strerror(errno));
-		return NULL;
-	}
 	sbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (sb.sb_len + n > CONF_MAX_FILE)
-			break;
-		sbuf_add(&sb, buf, n);
-	}
-	if (ferror(f) || n > 0) {
-		if (errs != NULL) {
-			if (n > 0)
-				sbuf_printf(errs, "%s: too large (over %d "
-				    "MiB)\n", file, CONF_MAX_FILE >> 20);
-			else
-				sbuf_printf(errs, "%s: cannot read: %s\n",
-				    file, strerror(errno));
-		}
-		fclose(f);
+	if (conf_read(file, CONF_MAX_FILE, &sb, err, sizeof(err)) == -1) {
+		if (errs != NULL)
+			sbuf_printf(errs, "%s: %s\n", file, err);
 		sbuf_free(&sb);
 		return NULL;
 	}
-	fclose(f);
 	c = conf_parse_rules(file, sb.sb_buf, sb.sb_len, fn, arg, errs);
 	sbuf_free(&sb);
 	return c;
@@ -1094,6 +866,9 @@ conf_free(struct config *c)
 		free(c->c_webhooks[i].cwh_secret);
 	}
 	free(c->c_webhooks);
+	conf_free_names(c->c_files, c->c_nfiles);
+	free(c->c_listen);
+	free(c->c_listen_addr);
 	free(c->c_file);
 	free(c->c_state);
 	free(c->c_user_agent);

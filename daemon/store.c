@@ -104,6 +104,7 @@ enum store_stmt {
 	S_DELIVERY_NEXT,
 	S_DELIVERY_COUNT,
 	S_DELIVERY_DEAD,
+	S_QUEUE_LIST,
 	S_MAX
 };
 
@@ -153,6 +154,9 @@ static const char *const store_sql[S_MAX] = {
 	[S_DELIVERY_NEXT] = "SELECT min(next_try) FROM delivery WHERE dead = 0",
 	[S_DELIVERY_COUNT] = "SELECT count(*) FROM delivery WHERE dead = 0",
 	[S_DELIVERY_DEAD] = "SELECT count(*) FROM delivery WHERE dead = 1",
+	[S_QUEUE_LIST] = "SELECT sink, sum(dead = 0), sum(dead = 1),"
+	    " min(CASE WHEN dead = 0 THEN created END)"
+	    " FROM delivery GROUP BY sink ORDER BY sink",
 };
 
 struct store {
@@ -622,6 +626,35 @@ store_feed_each(struct store *st, int (*cb)(void *, const char *,
 	}
 	if (rc != SQLITE_DONE)
 		rc = store_fail(st, "feed list", err, errlen);
+	else
+		rc = 0;
+	store_done(s);
+	return rc;
+}
+
+int
+store_queue_each(struct store *st, int (*cb)(void *, const char *sink,
+    int64_t queued, int64_t dead, int64_t oldest), void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s = st->st_stmt[S_QUEUE_LIST];
+	char		*sink;
+	int		 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sink = store_col_str(s, 0);
+		rc = cb(arg, sink, sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2),
+		    sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(s, 3));
+		free(sink);
+		if (rc != 0) {
+			store_done(s);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		rc = store_fail(st, "queue list", err, errlen);
 	else
 		rc = 0;
 	store_done(s);

@@ -24,6 +24,7 @@ struct conf_feed {
 	char		*cf_url;
 	int64_t		 cf_interval;	/* seconds; the daemon's when not set */
 	int		 cf_line;	/* line of the [feed "…"] header */
+	size_t		 cf_file;	/* where: index in c_files */
 };
 
 /* One rule line of a watchlist, with the line it came from. */
@@ -35,6 +36,7 @@ struct conf_rule {
 struct conf_watchlist {
 	char		*cw_name;
 	int		 cw_line;
+	size_t		 cw_file;	/* index in c_files */
 	struct conf_rule *cw_match;	/* any one of them */
 	size_t		 cw_nmatch;
 	struct conf_rule *cw_exclude;	/* any one of them vetoes */
@@ -51,10 +53,13 @@ struct conf_webhook {
 	enum conf_format cwh_format;
 	char		*cwh_secret;	/* "whsec_…" or NULL */
 	int		 cwh_line;
+	size_t		 cwh_file;	/* index in c_files */
 };
 
 struct config {
-	char		*c_file;
+	char		*c_file;	/* c_files[0] */
+	char		**c_files;	/* every file read: main, includes, OPML */
+	size_t		 c_nfiles;
 	char		*c_state;	/* directory */
 	int64_t		 c_interval;	/* seconds */
 	int		 c_concurrency;
@@ -66,6 +71,9 @@ struct config {
 	int64_t		 c_max_queue_age; /* seconds */
 	int		 c_deny_private;
 	int		 c_log_syslog;	/* log = syslog */
+	char		*c_listen;	/* "ADDR:PORT" as written, or NULL */
+	char		*c_listen_addr;	/* numeric, without brackets */
+	int		 c_listen_port;
 
 	struct conf_feed *c_feeds;
 	size_t		 c_nfeeds;

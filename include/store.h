@@ -131,5 +131,13 @@ int64_t		 store_delivery_next(struct store *);
 int64_t		 store_delivery_count(struct store *);
 /* Dead deliveries kept (expired, never accepted); -1 on error. */
 int64_t		 store_delivery_dead(struct store *);
+/*
+ * Calls cb for every sink with deliveries, by name: how many are live,
+ * how many dead, and when the oldest live one was queued (epoch seconds,
+ * -1 if none).  0, or -1 with err; a non-zero cb return stops the walk.
+ */
+int		 store_queue_each(struct store *, int (*cb)(void *,
+		    const char *sink, int64_t queued, int64_t dead,
+		    int64_t oldest), void *arg, char *err, size_t errlen);
 
 #endif

@@ -4,6 +4,8 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -446,16 +448,281 @@ test_secret(void **state)
 }
 
 static void
-test_reserved(void **state)
+test_listen(void **state)
 {
+	static const char *const bad[] = { "127.0.0.1", "localhost:9470",
+	    "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x", "::1:80",
+	    "[::1]80", "[::1]:", "[127.0.0.1]:80", ":80", "1.2.3:80" };
+	struct config	*c;
+	char		*text, *errs, *want;
+	size_t		 i;
+
 	(void)state;
-	expect_errors("[daemon]\nlisten = 127.0.0.1:9470\n",
-	    "t.conf:2: 'listen' is not supported yet\n");
-	expect_errors("[daemon]\ninclude = /etc/newswatch/conf.d/*.conf\n",
-	    "t.conf:2: 'include' is not supported yet\n");
-	/* Its keys are not reported on their own. */
-	expect_errors("[opml]\nfile = /etc/newswatch/feeds.opml\n",
-	    "t.conf:1: '[opml]' is not supported yet\n");
+	c = parse_ok("[daemon]\nlisten = 127.0.0.1:9470\n");
+	assert_string_equal(c->c_listen, "127.0.0.1:9470");
+	assert_string_equal(c->c_listen_addr, "127.0.0.1");
+	assert_int_equal(c->c_listen_port, 9470);
+	conf_free(c);
+	c = parse_ok("[daemon]\nlisten = [::1]:65535\n");
+	assert_string_equal(c->c_listen_addr, "::1");
+	assert_int_equal(c->c_listen_port, 65535);
+	conf_free(c);
+	c = parse_ok("[daemon]\n");
+	assert_null(c->c_listen);
+	conf_free(c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = xasprintf("[daemon]\nlisten = %s\n", bad[i]);
+		want = xasprintf("t.conf:2: 'listen' must be ADDRESS:PORT with "
+		    "a numeric address, as 127.0.0.1:9470 or [::1]:9470, not "
+		    "'%s'\n", bad[i]);
+		assert_null(parse(text, &errs));
+		if (strcmp(errs, want) != 0)
+			fail_msg("listen = %s:\nwant %sgot  %s", bad[i], want,
+			    errs);
+		free(errs);
+		free(want);
+		free(text);
+	}
+	expect_errors("[daemon]\nlisten = 127.0.0.1:1\nlisten = 127.0.0.1:2\n",
+	    "t.conf:3: 'listen' is already set at line 2\n");
+}
+
+/* A scratch directory for files that include each other. */
+static char *
+tmpdir(void)
+{
+	char	*d = xstrdup("/tmp/test_conf.XXXXXX");
+
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static char *
+put(const char *dir, const char *name, const char *text)
+{
+	char	*path = xasprintf("%s/%s", dir, name);
+	FILE	*f;
+
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void
+rmtree(const char *dir)
+{
+	char	*cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* conf_load(path) fails with exactly want, %1$s standing for dir. */
+static void
+expect_load_errors(const char *path, const char *dir, const char *fmt)
+{
+	struct sbuf	 errs;
+	struct sbuf	 want;
+	const char	*s;
+
+	sbuf_init(&errs);
+	sbuf_init(&want);
+	for (s = fmt; *s != '\0'; s++) {
+		if (*s == '@')
+			sbuf_adds(&want, dir);
+		else
+			sbuf_addc(&want, *s);
+	}
+	assert_null(conf_load(path, &errs));
+	assert_string_equal(errs.sb_buf, want.sb_buf);
+	sbuf_free(&errs);
+	sbuf_free(&want);
+}
+
+static void
+test_include(void **state)
+{
+	struct config	*c;
+	struct sbuf	 errs;
+	char		*dir, *sub, *main_conf, *p;
+
+	(void)state;
+	dir = tmpdir();
+	sub = xasprintf("%s/conf.d", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	/* Relative to the including file; sorted; settings after it count. */
+	main_conf = put(dir, "main.conf", "[daemon]\n"
+	    "include = conf.d/*.conf\n"
+	    "interval = 5m\n"
+	    "include = conf.d/none-*.conf\n"
+	    "[feed \"main\"]\n"
+	    "url = http://main/\n");
+	free(put(sub, "20-b.conf", "# b\n[feed \"b\"]\nurl = http://b/\n"
+	    "[watchlist \"w\"]\nmatch = x\nfeeds = a b main\nnotify = h\n"));
+	free(put(sub, "10-a.conf", "[feed \"a\"]\nurl = http://a/\n"
+	    "interval = 1m\n[webhook \"h\"]\nurl = http://h/\n"));
+	free(put(sub, "README", "not a configuration\n"));
+	sbuf_init(&errs);
+	c = conf_load(main_conf, &errs);
+	assert_string_equal(errs.sb_buf, "");
+	assert_non_null(c);
+	assert_int_equal(c->c_nfiles, 3);
+	assert_string_equal(c->c_files[0], main_conf);
+	p = xasprintf("%s/conf.d/10-a.conf", dir);
+	assert_string_equal(c->c_files[1], p);
+	free(p);
+	assert_int_equal(c->c_nfeeds, 3);
+	assert_string_equal(c->c_feeds[0].cf_name, "a");
+	assert_int_equal(c->c_feeds[0].cf_file, 1);
+	assert_int_equal(c->c_feeds[0].cf_interval, 60);
+	assert_string_equal(c->c_feeds[1].cf_name, "b");
+	assert_int_equal(c->c_feeds[1].cf_file, 2);
+	assert_int_equal(c->c_feeds[1].cf_line, 2);
+	assert_int_equal(c->c_feeds[1].cf_interval, 300);
+	assert_string_equal(c->c_feeds[2].cf_name, "main");
+	assert_int_equal(c->c_feeds[2].cf_file, 0);
+	assert_int_equal(c->c_nwatchlists, 1);
+	assert_int_equal(c->c_watchlists[0].cw_file, 2);
+	assert_int_equal(c->c_nwebhooks, 1);
+	conf_free(c);
+	sbuf_free(&errs);
+
+	/* Errors name the included file and its line, files in order. */
+	free(put(sub, "30-bad.conf", "[feed \"c\"]\nbogus = 1\n[daemon]\n"
+	    "state = /x\n"));
+	free(put(sub, "40-dup.conf", "\n[feed \"a\"]\nurl = http://a2/\n"
+	    "[watchlist \"w2\"]\nmatch = (x\n"));
+	expect_load_errors(main_conf, dir,
+	    "@/conf.d/30-bad.conf:1: feed 'c' has no url\n"
+	    "@/conf.d/30-bad.conf:2: unknown key 'bogus' in [feed]\n"
+	    "@/conf.d/30-bad.conf:3: [daemon] belongs in the main file, "
+	    "@/main.conf, not in an included one\n"
+	    "@/conf.d/40-dup.conf:2: feed 'a' is already defined at "
+	    "@/conf.d/10-a.conf:1\n");
+	rmtree(dir);
+	free(main_conf);
+	free(sub);
+	free(dir);
+
+	/* A file named outright must exist; a glob may match nothing. */
+	expect_errors("[daemon]\ninclude = /nonexistent/x.conf\n"
+	    "include = /nonexistent/*.conf\n",
+	    "t.conf:2: include '/nonexistent/x.conf': no such file\n");
+	/* Only in [daemon]. */
+	expect_errors("[feed \"a\"]\nurl = http://a/\ninclude = x\n",
+	    "t.conf:3: unknown key 'include' in [feed]\n");
+}
+
+static const char opml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"		/* 1 */
+    "<opml version=\"2.0\">\n"					/* 2 */
+    "<head><title>Subscriptions</title></head>\n"		/* 3 */
+    "<body>\n"							/* 4 */
+    "<outline text=\"News\" title=\"News\">\n"		/* 5 */
+    "  <outline type=\"rss\" text=\"ignored\" title=\"Le Devoir, "
+    "Monde\"\n"							/* 6 */
+    "    xmlUrl=\"https://www.ledevoir.com/rss/monde.xml\"/>\n"	/* 7 */
+    "  <outline text=\"Deeper\">\n"				/* 8 */
+    "    <outline text=\"CBC &amp; co\" "
+    "xmlUrl=\"http://cbc.example/rss?a=1&amp;b=2\"/>\n"		/* 9 */
+    "  </outline>\n"						/* 10 */
+    "</outline>\n"						/* 11 */
+    "<outline text=\"Again\">\n"				/* 12 */
+    "  <outline type=\"rss\" text=\"CBC &amp; co\" "
+    "xmlUrl=\"http://cbc.example/rss?a=1&amp;b=2\"/>\n"		/* 13 */
+    "</outline>\n"						/* 14 */
+    "<outline xmlUrl=\"http://notitle.example/feed\"/>\n"	/* 15 */
+    "</body>\n"
+    "</opml>\n";
+
+static void
+test_opml(void **state)
+{
+	struct config	*c;
+	struct sbuf	 errs;
+	char		*dir, *main_conf, *path;
+
+	(void)state;
+	dir = tmpdir();
+	path = put(dir, "feeds.opml", opml);
+	free(path);
+	main_conf = put(dir, "main.conf", "[daemon]\nstate = /x\n"
+	    "[opml]\nfile = feeds.opml\n"
+	    "[watchlist \"w\"]\nmatch = x\nfeeds = Le-Devoir-Monde\n");
+	sbuf_init(&errs);
+	c = conf_load(main_conf, &errs);
+	assert_string_equal(errs.sb_buf, "");
+	assert_non_null(c);
+	assert_int_equal(c->c_nfiles, 2);
+	/* Nested, title before text, the same feed in two folders once. */
+	assert_int_equal(c->c_nfeeds, 3);
+	assert_string_equal(c->c_feeds[0].cf_name, "Le-Devoir-Monde");
+	assert_string_equal(c->c_feeds[0].cf_url,
+	    "https://www.ledevoir.com/rss/monde.xml");
+	assert_int_equal(c->c_feeds[0].cf_file, 1);
+	assert_int_equal(c->c_feeds[0].cf_line, 7);
+	assert_int_equal(c->c_feeds[0].cf_interval, CONF_DEFAULT_INTERVAL);
+	assert_string_equal(c->c_feeds[1].cf_name, "CBC-&-co");
+	assert_string_equal(c->c_feeds[1].cf_url,
+	    "http://cbc.example/rss?a=1&b=2");
+	assert_string_equal(c->c_feeds[2].cf_name,
+	    "http://notitle.example/feed");
+	conf_free(c);
+	sbuf_reset(&errs);
+
+	/* A clash with a feed of the file, a bad URL: at the OPML's line. */
+	free(put(dir, "main.conf", "[feed \"CBC-&-co\"]\nurl = http://x/\n"
+	    "[opml]\nfile = feeds.opml\nfile = bad.opml\n"));
+	free(put(dir, "bad.opml", "<opml><body>\n"
+	    "<outline title=\"g\" xmlUrl=\"gopher://g/\"/>\n"
+	    "<outline title=\"h\" xmlUrl=\"http://h/\">\n"
+	    "</body></opml>\n"));
+	expect_load_errors(main_conf, dir,
+	    "@/feeds.opml:9: feed 'CBC-&-co' is already defined at "
+	    "@/main.conf:1\n"
+	    "@/feeds.opml:13: feed 'CBC-&-co' is already defined at "
+	    "@/main.conf:1\n"
+	    "@/bad.opml:2: feed 'g': xmlUrl must be http://, https:// or "
+	    "file://, not 'gopher://g/'\n"
+	    "@/bad.opml:4: not OPML: Opening and ending tag mismatch: "
+	    "outline line 3 and body\n");
+
+	/* Not OPML at all; a missing file. */
+	free(put(dir, "main.conf", "[opml]\nfile = main.conf\n"
+	    "file = none.opml\n[opml]\nfile = rss.xml\n"));
+	free(put(dir, "rss.xml", "<rss><channel/></rss>\n"));
+	expect_load_errors(main_conf, dir,
+	    "@/main.conf:2: '@/main.conf' is read already\n"
+	    "@/main.conf:3: opml '@/none.opml': cannot open: No such file "
+	    "or directory\n"
+	    "@/rss.xml:1: not OPML: the root element is <rss>, not <opml>\n");
+
+	/* Entities are never expanded and nothing is read (no XXE). */
+	free(put(dir, "main.conf", "[opml]\nfile = xxe.opml\n"));
+	path = xasprintf("<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE opml [<!ENTITY xxe SYSTEM \"file://%s/main.conf\">\n"
+	    "<!ENTITY big \"BIG\">]>\n"
+	    "<opml><body><outline title=\"&big;\" xmlUrl=\"http://a/\"/>"
+	    "<outline title=\"t&xxe;\" xmlUrl=\"http://b/\"/>"
+	    "</body></opml>\n", dir);
+	free(put(dir, "xxe.opml", path));
+	free(path);
+	c = conf_load(main_conf, &errs);
+	if (c != NULL) {
+		size_t	i;
+
+		for (i = 0; i < c->c_nfeeds; i++) {
+			assert_null(strstr(c->c_feeds[i].cf_name, "opml"));
+			assert_null(strstr(c->c_feeds[i].cf_name, "BIG"));
+		}
+		conf_free(c);
+	} else
+		assert_null(strstr(errs.sb_buf, "[opml]\n"));
+	sbuf_free(&errs);
+	rmtree(dir);
+	free(main_conf);
+	free(dir);
 }
 
 /* One message per problem, each at its line. */
@@ -468,8 +735,8 @@ test_errors_each(void **state)
 	} cases[] = {
 		{ "state = /x\n",
 		  "t.conf:1: 'state' is outside any section: put it under "
-		  "[daemon], [feed \"…\"], [watchlist \"…\"] or "
-		  "[webhook \"…\"]\n" },
+		  "[daemon], [feed \"…\"], [watchlist \"…\"], "
+		  "[webhook \"…\"] or [opml]\n" },
 		{ "[daemon]\nstate /x\n",
 		  "t.conf:2: expected 'key = value', found no '='\n" },
 		{ "[daemon]\n= /x\n", "t.conf:2: missing key before '='\n" },
@@ -598,7 +865,7 @@ test_errors_all(void **state)
 	    "timeout = 5\n"				/* 1 */
 	    "[daemon]\n"				/* 2 */
 	    "concurrency = 0\n"				/* 3 */
-	    "listen = 127.0.0.1:9470\n"			/* 4 */
+	    "listen = 127.0.0.1\n"			/* 4 */
 	    "bogus = 1\n"				/* 5 */
 	    "[watchlist \"w\"]\n"			/* 6 */
 	    "feeds = a later\n"				/* 7 */
@@ -606,14 +873,16 @@ test_errors_all(void **state)
 	    "[feed \"a\"]\n"				/* 9 */
 	    "url = gopher://a/\n"			/* 10 */
 	    "[opml]\n"					/* 11 */
-	    "file = x.opml\n"				/* 12 */
+	    "file = /nonexistent/x.opml\n"		/* 12 */
 	    "[webhook \"hook\"\n"			/* 13 */
 	    "secret = nope\n",				/* 14 */
 	    "t.conf:1: 'timeout' is outside any section: put it under "
-	    "[daemon], [feed \"…\"], [watchlist \"…\"] or [webhook \"…\"]\n"
+	    "[daemon], [feed \"…\"], [watchlist \"…\"], [webhook \"…\"] or "
+	    "[opml]\n"
 	    "t.conf:3: 'concurrency' must be a number from 1 to 1024, "
 	    "not '0'\n"
-	    "t.conf:4: 'listen' is not supported yet\n"
+	    "t.conf:4: 'listen' must be ADDRESS:PORT with a numeric address, "
+	    "as 127.0.0.1:9470 or [::1]:9470, not '127.0.0.1'\n"
 	    "t.conf:5: unknown key 'bogus' in [daemon]\n"
 	    "t.conf:6: watchlist 'w' has no match line\n"
 	    "t.conf:7: watchlist 'w': no feed named 'later'\n"
@@ -621,7 +890,8 @@ test_errors_all(void **state)
 	    "or a [webhook \"…\"])\n"
 	    "t.conf:10: feed 'a': url must be http://, https:// or file://, "
 	    "not 'gopher://a/'\n"
-	    "t.conf:11: '[opml]' is not supported yet\n"
+	    "t.conf:12: opml '/nonexistent/x.opml': cannot open: No such "
+	    "file or directory\n"
 	    "t.conf:13: unterminated section header\n");
 }
 
@@ -688,7 +958,9 @@ main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_secret),
-		cmocka_unit_test(test_reserved),
+		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_opml),
 		cmocka_unit_test(test_errors_each),
 		cmocka_unit_test(test_errors_all),
 		cmocka_unit_test(test_load),
