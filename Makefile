@@ -43,21 +43,22 @@ BUILD		= build
 endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
-PURE		= util conf date html text rules rules_match feed feed_util alert
-ADAPTERS	= log store http sink
+PURE		= util conf conf_set conf_opml date html text rules rules_match feed feed_util feed_input feed_json alert
+ADAPTERS	= log store http sink metrics notify
 ORCH		= poller outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
 OBJS		= $(MODULES:%=$(BUILD)/%.o)
 
 # Unit tests and the modules each one links.
-UNIT_TESTS	= conf date html text rules feed alert store
-UNIT_conf	= conf util
+UNIT_TESTS	= conf date html text rules feed feed_input alert store
+UNIT_conf	= conf conf_set conf_opml util
 UNIT_date	= date util
 UNIT_html	= html util
 UNIT_text	= text html util
 UNIT_rules	= rules rules_match text html util
-UNIT_feed	= feed feed_util date html text util
-UNIT_alert	= alert date text html util conf
+UNIT_feed	= feed feed_util feed_input feed_json date html text util
+UNIT_feed_input	= feed feed_util feed_input feed_json date html text util
+UNIT_alert	= alert date text html util conf conf_set conf_opml
 UNIT_store	= store util
 UNIT_BINS	= $(UNIT_TESTS:%=$(BUILD)/test_%)
 
@@ -85,6 +86,8 @@ newswatchd: $(BUILD)/newswatchd FORCE
 $(BUILD)/test_%.o: tests/unit/test_%.c $(wildcard include/*.h) tests/unit/unit.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
 
+# Test objects are kept: relinking a test should not recompile it.
+.SECONDARY:
 .SECONDEXPANSION:
 $(BUILD)/test_%: $(BUILD)/test_%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(UNIT_$$*)))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -97,7 +100,8 @@ check: newswatchd $(UNIT_BINS)
 # Idempotent: installs only what is missing, quiet when all is there.
 DEB_PKGS	= build-essential pkg-config libcurl4-openssl-dev libxml2-dev \
 		  libevent-dev libsqlite3-dev libjansson-dev libutf8proc-dev \
-		  libssl-dev libcmocka-dev python3 sqlite3 util-linux
+		  libssl-dev libcmocka-dev python3 sqlite3 util-linux \
+		  mandoc systemd
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -136,3 +140,73 @@ uninstall:
 
 clean:
 	rm -rf build build-san newswatchd
+
+# libFuzzer targets (clang, ASan + UBSan), each run FUZZ_SECONDS:
+#   make fuzz FUZZ_SECONDS=600
+# Seeds: tests/fuzz/corpus/<target>, and the conformance corpus for the
+# feed parser when $(SHARED) is there; new inputs go to build-fuzz/.
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_TARGETS	= feed date entity
+FUZZ_feed	= feed feed_util feed_input feed_json date html text util
+FUZZ_date	= date util
+FUZZ_entity	= html util
+FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		  -fno-omit-frame-pointer
+FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) -Wno-format-nonliteral -g -O1 \
+		  -Iinclude $(PKG_CFLAGS) $(FUZZ_SAN)
+FUZZ_BINS	= $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+
+.PHONY: fuzz fuzz-build
+build-fuzz:
+	@mkdir -p build-fuzz
+
+build-fuzz/%.o: daemon/%.c $(wildcard include/*.h) | build-fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(addprefix build-fuzz/,$$(addsuffix .o,$$(FUZZ_$$*)))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus/$$t; \
+		seeds=tests/fuzz/corpus/$$t; \
+		if [ $$t = feed ] && [ -d $(SHARED)/conformance/feedparser ]; then \
+			seeds="$$seeds $(SHARED)/conformance/feedparser"; fi; \
+		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		build-fuzz/fuzz_$$t $$dict -max_total_time=$(FUZZ_SECONDS) \
+		    -rss_limit_mb=512 -timeout=10 -print_final_stats=1 \
+		    build-fuzz/corpus/$$t $$seeds || exit 1; \
+	done
+
+# ------------------------------------------------------------------ bench
+# Issue 5's benchmark: newswatchd beside sfeed, sfeed_update, newsboat and
+# grep on ../shared/bench's corpus, served by nginx on 127.0.0.1 only.
+# Not part of `make check`.  BENCH_QUICK=1: 1,000 feeds, one run each (~1 min);
+# BENCH_SLOW=1 adds newsboat at 5,000 feeds (~5 min a run).  tests/bench/README.md.
+BENCH_DIR	?= $(BUILD)/bench
+BENCH_PORT	?= 18088
+BENCH_RUNS	?=
+BENCH_ONLY	?= parse,poll,match,idle,ready
+BENCH_DEB_PKGS	= nginx-light sfeed newsboat hyperfine time curl libxml2-utils \
+		  python3 sqlite3 linux-perf valgrind
+
+.PHONY: bench bench-deps
+bench: newswatchd
+	python3 tests/bench/bench.py --bin ./newswatchd --shared $(SHARED) \
+		--dir $(BENCH_DIR) --port $(BENCH_PORT) --only $(BENCH_ONLY) \
+		$(if $(BENCH_QUICK),--quick) $(if $(BENCH_SLOW),--slow) \
+		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS))
+
+bench-deps:
+	@missing=$$(for p in $(BENCH_DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "bench-deps: installing $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi

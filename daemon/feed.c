@@ -49,7 +49,10 @@ struct feed_parser {
 	xmlParserCtxtPtr	 fp_ctx;
 	xmlSAXHandler		 fp_sax;
 	char			*fp_url;
-	char			*fp_charset;
+	struct feed_input	*fp_in;		/* bytes -> UTF-8 for libxml2 */
+	struct sbuf		 fp_buf;	/* its output of one push */
+	struct sbuf		 fp_json;	/* a JSON Feed, held whole */
+	int			 fp_done;	/* the root element ended */
 	feed_item_cb		*fp_cb;
 	void			*fp_arg;
 	struct feed_meta	 fp_meta;
@@ -60,7 +63,6 @@ struct feed_parser {
 	int			 fp_failed;
 	char			 fp_err[160];
 	size_t			 fp_nitems;
-	struct sbuf		 fp_sniff;	/* bytes before the context */
 	int			 fp_depth;
 	char			*fp_base[FEED_MAX_DEPTH];
 
@@ -291,6 +293,8 @@ feed_field_value(struct feed_parser *fp)
 	size_t	 len;
 	int	 html;
 
+	if (feed_input_utf8(fp->fp_in))
+		feed_undouble(&fp->fp_text);
 	feed_demoronize(&fp->fp_text);
 	s = fp->fp_text.sb_buf;
 	len = fp->fp_text.sb_len;
@@ -708,6 +712,11 @@ feed_sax_end(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 	int			 d = fp->fp_depth--;
 
 	(void)uri;
+	if (d == 1) {
+		/* Whatever follows the root is not read: no error from it. */
+		fp->fp_done = 1;
+		xmlStopParser(fp->fp_ctx);
+	}
 	if (d < FEED_MAX_DEPTH && fp->fp_base[d] != NULL) {
 		free(fp->fp_base[d]);
 		fp->fp_base[d] = NULL;
@@ -839,7 +848,8 @@ feed_sax_error(void *ctx, xmlErrorPtr e)
 	struct feed_parser	*fp = ctx;
 	char			 msg[160];
 
-	if (e == NULL || e->level < XML_ERR_FATAL || fp->fp_failed)
+	if (e == NULL || e->level < XML_ERR_FATAL || fp->fp_failed ||
+	    fp->fp_done)
 		return;
 	snprintf(msg, sizeof(msg), "line %d: %s", e->line,
 	    e->message ? e->message : "XML error");
@@ -879,12 +889,12 @@ feed_parser_new(const char *base_url, const char *charset, feed_item_cb *cb,
 
 	fp = xcalloc(1, sizeof(*fp));
 	fp->fp_url = base_url != NULL ? xstrdup(base_url) : NULL;
-	fp->fp_charset = charset != NULL && *charset != '\0' ?
-	    xstrdup(charset) : NULL;
+	fp->fp_in = feed_input_new(charset);
 	fp->fp_cb = cb;
 	fp->fp_arg = arg;
 	fp->fp_guid_link = 1;
-	sbuf_init(&fp->fp_sniff);
+	sbuf_init(&fp->fp_buf);
+	sbuf_init(&fp->fp_json);
 	sbuf_init(&fp->fp_text);
 	sax = &fp->fp_sax;
 	/*
@@ -903,32 +913,50 @@ feed_parser_new(const char *base_url, const char *charset, feed_item_cb *cb,
 }
 
 static int
-feed_start(struct feed_parser *fp, int final, char *err, size_t errlen)
+feed_start(struct feed_parser *fp, char *err, size_t errlen)
 {
-	xmlCharEncodingHandlerPtr	 h;
-	const char			*enc;
-	int				 first;
-
-	if (!feed_sniff(fp->fp_sniff.sb_buf, fp->fp_sniff.sb_len,
-	    fp->fp_charset, final, &enc))
-		return 0;
-	first = fp->fp_sniff.sb_len < 4 ? (int)fp->fp_sniff.sb_len : 4;
-	fp->fp_ctx = xmlCreatePushParserCtxt(&fp->fp_sax, fp,
-	    fp->fp_sniff.sb_buf, first, fp->fp_url);
+	/* feed_input hands over UTF-8 and no XML declaration. */
+	fp->fp_ctx = xmlCreatePushParserCtxt(&fp->fp_sax, fp, NULL, 0,
+	    fp->fp_url);
 	if (fp->fp_ctx == NULL)
 		return util_err(err, errlen, "cannot create an XML parser");
 	/* No NOENT, DTDLOAD or HUGE, ever (feed.h). */
-	xmlCtxtUseOptions(fp->fp_ctx, XML_PARSE_NONET);
+	xmlCtxtUseOptions(fp->fp_ctx, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
 	fp->fp_ctx->replaceEntities = 0;
 	fp->fp_ctx->loadsubset = 0;
-	/* An unknown charset is ignored: UTF-8 is the better guess. */
-	if (enc != NULL && (h = xmlFindCharEncodingHandler(enc)) != NULL)
-		xmlSwitchToEncoding(fp->fp_ctx, h);
-	if (fp->fp_sniff.sb_len > (size_t)first)
-		xmlParseChunk(fp->fp_ctx, fp->fp_sniff.sb_buf + first,
-		    (int)(fp->fp_sniff.sb_len - (size_t)first), 0);
-	sbuf_free(&fp->fp_sniff);
-	sbuf_init(&fp->fp_sniff);
+	xmlSwitchEncoding(fp->fp_ctx, XML_CHAR_ENCODING_UTF8);
+	return 0;
+}
+
+/* Hands what the input stage made of a push to libxml2 or the JSON. */
+static int
+feed_deliver(struct feed_parser *fp, int final, char *err, size_t errlen)
+{
+	const char	*buf = fp->fp_buf.sb_buf;
+	size_t		 len = fp->fp_buf.sb_len, n;
+
+	if (feed_input_json(fp->fp_in)) {
+		if (len > FEED_MAX_JSON - fp->fp_json.sb_len)
+			feed_fail(fp, "JSON feed too large");
+		else
+			sbuf_add(&fp->fp_json, buf, len);
+		return 0;
+	}
+	if (fp->fp_ctx == NULL) {
+		if (len == 0)
+			return 0;
+		if (feed_start(fp, err, errlen) == -1)
+			return -1;
+	}
+	/* xmlParseChunk takes an int. */
+	while (len > 0 && !fp->fp_failed && !fp->fp_done) {
+		n = len > (1 << 20) ? (1 << 20) : len;
+		xmlParseChunk(fp->fp_ctx, buf, (int)n, 0);
+		buf += n;
+		len -= n;
+	}
+	if (final && !fp->fp_failed && !fp->fp_done)
+		xmlParseChunk(fp->fp_ctx, NULL, 0, 1);
 	return 0;
 }
 
@@ -936,37 +964,51 @@ int
 feed_parser_push(struct feed_parser *fp, const char *buf, size_t len,
     char *err, size_t errlen)
 {
-	size_t	n;
-
 	if (fp->fp_failed)
 		return util_err(err, errlen, "%s", fp->fp_err);
-	if (fp->fp_ctx == NULL) {
-		sbuf_add(&fp->fp_sniff, buf, len);
-		if (feed_start(fp, 0, err, errlen) == -1)
-			return -1;
-	} else {
-		/* xmlParseChunk takes an int. */
-		while (len > 0 && !fp->fp_failed) {
-			n = len > (1 << 20) ? (1 << 20) : len;
-			xmlParseChunk(fp->fp_ctx, buf, (int)n, 0);
-			buf += n;
-			len -= n;
-		}
-	}
+	if (fp->fp_done || len == 0)
+		return 0;
+	sbuf_reset(&fp->fp_buf);
+	feed_input_push(fp->fp_in, buf, len, 0, &fp->fp_buf);
+	if (feed_deliver(fp, 0, err, errlen) == -1)
+		return -1;
 	feed_meta_sync(fp);
 	if (fp->fp_failed)
 		return util_err(err, errlen, "%s", fp->fp_err);
 	return 0;
 }
 
+/* The whole JSON Feed, parsed at the end. */
+static int
+feed_json_finish(struct feed_parser *fp, char *err, size_t errlen)
+{
+	char	*title = NULL, *link = NULL;
+
+	if (fp->fp_failed)
+		return util_err(err, errlen, "%s", fp->fp_err);
+	if (feed_json_parse(fp->fp_json.sb_buf, fp->fp_json.sb_len,
+	    fp->fp_url, fp->fp_cb, fp->fp_arg, &title, &link, &fp->fp_nitems,
+	    err, errlen) == -1)
+		return -1;
+	feed_val_set(&fp->fp_fv[F_TITLE], title, 3);
+	feed_val_set(&fp->fp_fv[F_LINK], link, 3);
+	fp->fp_meta.fm_format = "jsonfeed1";
+	fp->fp_root = 1;
+	feed_meta_sync(fp);
+	return 0;
+}
+
 int
 feed_parser_finish(struct feed_parser *fp, char *err, size_t errlen)
 {
-	if (fp->fp_ctx == NULL && !fp->fp_failed &&
-	    feed_start(fp, 1, err, errlen) == -1)
-		return -1;
-	if (fp->fp_ctx != NULL && !fp->fp_failed)
-		xmlParseChunk(fp->fp_ctx, NULL, 0, 1);
+	if (!fp->fp_failed && !fp->fp_done) {
+		sbuf_reset(&fp->fp_buf);
+		feed_input_push(fp->fp_in, NULL, 0, 1, &fp->fp_buf);
+		if (feed_deliver(fp, 1, err, errlen) == -1)
+			return -1;
+	}
+	if (feed_input_json(fp->fp_in))
+		return feed_json_finish(fp, err, errlen);
 	/* A cut document keeps what it had: the item being read too. */
 	if (fp->fp_item_depth && !fp->fp_refused) {
 		if (fp->fp_field != F_NONE)
@@ -1023,11 +1065,12 @@ feed_parser_free(struct feed_parser *fp)
 		free(fp->fp_ents[i]);
 	}
 	free(fp->fp_ents);
-	sbuf_free(&fp->fp_sniff);
+	feed_input_free(fp->fp_in);
+	sbuf_free(&fp->fp_buf);
+	sbuf_free(&fp->fp_json);
 	sbuf_free(&fp->fp_text);
 	free(fp->fp_field_base);
 	free(fp->fp_url);
-	free(fp->fp_charset);
 	free(fp->fp_rootns);
 	free(fp);
 }

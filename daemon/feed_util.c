@@ -53,78 +53,6 @@ static const struct feed_map feed_map[] = {
 	{ NS_SY, "updateFrequency", F_SYFREQ, 1 },
 };
 
-/*
- * WHATWG Encoding: these labels mean windows-1252, whose 0x80-0x9f are
- * the curly quotes and dashes publishers meant (feedparser agrees).
- */
-static const char *
-feed_encoding_fix(const char *enc, size_t len)
-{
-	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
-	    "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
-	    "cp1252", "windows-1252" };
-	size_t	i;
-
-	for (i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
-		if (strlen(latin1[i]) == len && strncasecmp(enc, latin1[i],
-		    len) == 0)
-			return "windows-1252";
-	return NULL;
-}
-
-/*
- * Decides the encoding once the head of the document is known: a BOM or
- * an XML declaration naming one wins, else the HTTP charset, else UTF-8.
- * Returns 1 when enough was seen, with *enc the encoding to impose on
- * libxml2 or NULL to let it read the document's own.
- */
-int
-feed_sniff(const char *buf, size_t n, const char *charset, int final,
-    const char **enc)
-{
-	const unsigned char	*b = (const unsigned char *)buf;
-	const char		*end, *e, *q;
-
-	*enc = NULL;
-	/* libxml2 detects a BOM or UTF-16 from the first 4 bytes. */
-	if (n < 5 && !final)
-		return 0;
-	if (n >= 2 && ((b[0] == 0xfe && b[1] == 0xff) ||
-	    (b[0] == 0xff && b[1] == 0xfe)))
-		return 1;
-	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
-		return 1;
-	if (n >= 2 && (b[0] == 0 || b[1] == 0))
-		return 1;
-	if (n >= 5 && memcmp(b, "<?xml", 5) == 0) {
-		end = memmem(b, n, "?>", 2);
-		if (end == NULL && !final && n < FEED_SNIFF)
-			return 0;
-		if (end == NULL)
-			end = (const char *)b + n;
-		e = memmem(b, (size_t)(end - (const char *)b), "encoding", 8);
-		if (e != NULL) {
-			e += 8;
-			while (e < end && (isspace((unsigned char)*e) ||
-			    *e == '='))
-				e++;
-			if (e < end && (*e == '"' || *e == '\'')) {
-				q = memchr(e + 1, *e, (size_t)(end - e - 1));
-				if (q != NULL)
-					*enc = feed_encoding_fix(e + 1,
-					    (size_t)(q - e - 1));
-			}
-			return 1;
-		}
-	}
-	if (charset != NULL) {
-		*enc = feed_encoding_fix(charset, strlen(charset));
-		if (*enc == NULL && strcasecmp(charset, "utf-8") != 0)
-			*enc = charset;
-	}
-	return 1;
-}
-
 /* Only whitespace so far? */
 int
 feed_blank(const struct sbuf *sb)
@@ -358,4 +286,51 @@ feed_demoronize(struct sbuf *text)
 	}
 	sbuf_free(text);
 	*text = sb;
+}
+
+/*
+ * UTF-8 read as Latin-1 somewhere and encoded again ("\xc3\xa2\xc2\x80\xc2\xa6"
+ * for U+2026): when every character is below U+0100 and their bytes are
+ * UTF-8 again, those bytes are what was meant.  feedparser does the same
+ * for UTF-8 documents.  Returns 1 if the text was mended.
+ */
+int
+feed_undouble(struct sbuf *text)
+{
+	unsigned char	*s = (unsigned char *)text->sb_buf, *b;
+	size_t		 i, o, n = text->sb_len;
+	int		 high = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		/* U+0080-U+00FF only: C2 or C3 and a continuation byte. */
+		if ((s[i] != 0xc2 && s[i] != 0xc3) || i + 1 >= n ||
+		    (s[i + 1] & 0xc0) != 0x80)
+			return 0;
+		i++;
+		high = 1;
+	}
+	if (!high)
+		return 0;
+	/* Checked first on a copy: most Latin-1 text is not UTF-8. */
+	b = xmalloc(n);
+	for (i = o = 0; i < n; i++, o++) {
+		if (s[i] < 0x80)
+			b[o] = s[i];
+		else {
+			b[o] = (unsigned char)(((s[i] & 0x1f) << 6) |
+			    (s[i + 1] & 0x3f));
+			i++;
+		}
+	}
+	if (!feed_utf8_valid(b, o, 1)) {
+		free(b);
+		return 0;
+	}
+	memcpy(s, b, o);
+	free(b);
+	text->sb_len = o;
+	s[o] = '\0';
+	return 1;
 }

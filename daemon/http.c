@@ -239,6 +239,7 @@ http_header_cb(char *buf, size_t size, size_t nitems, void *arg)
 		r->hr_etag = r->hr_last_modified = r->hr_content_type = NULL;
 		r->hr_retry_after = 0;
 		r->hr_max_age = -1;
+		r->hr_expires = 0;
 		if (code >= 300 && code < 400 && code != 304) {
 			x->x_redirects++;
 			if (code != 301 && code != 308)
@@ -260,14 +261,30 @@ http_header_cb(char *buf, size_t size, size_t nitems, void *arg)
 		http_set_str(&r->hr_content_type, v, n);
 	else if (nl == 13 && strncasecmp(buf, "Cache-Control", 13) == 0)
 		r->hr_max_age = http_max_age(v, n);
+	else if (nl == 7 && strncasecmp(buf, "Expires", 7) == 0 &&
+	    r->hr_max_age < 0 && n > 0 && n < sizeof(tmp)) {
+		int64_t	 t;
+
+		/* Cache-Control max-age wins over Expires (RFC 9111 5.3). */
+		memcpy(tmp, v, n);
+		tmp[n] = '\0';
+		if ((t = date_parse(tmp)) != DATE_NONE &&
+		    t > (int64_t)time(NULL))
+			r->hr_expires = t;
+	}
 	else if (nl == 11 && strncasecmp(buf, "Retry-After", 11) == 0 &&
 	    n > 0 && n < sizeof(tmp)) {
 		int64_t	 t;
 
 		memcpy(tmp, v, n);
 		tmp[n] = '\0';
+		/*
+		 * Our timers count whole seconds from a truncated clock: one
+		 * more second never comes back early.  Absurd values are
+		 * clamped by the caller.
+		 */
 		if (isdigit((unsigned char)tmp[0]))
-			r->hr_retry_after = (int64_t)time(NULL) +
+			r->hr_retry_after = (int64_t)time(NULL) + 1 +
 			    strtoll(tmp, NULL, 10);
 		else if ((t = date_parse(tmp)) != DATE_NONE)
 			r->hr_retry_after = t;

@@ -642,8 +642,11 @@ poller_done_cb(void *arg, const struct http_response *r)
 		}
 		fm = feed_parser_meta(pl->pl_parser);
 	}
-	if (r->hr_error == HTTP_OK && (r->hr_status == 304 || same))
+	if (r->hr_error == HTTP_OK && (r->hr_status == 304 || same)) {
 		ok = 1;
+		log_debug("feed %s: %s", feed, same ? "unchanged (the same "
+		    "body as last time)" : "not modified (304)");
+	}
 	else if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&
 	    r->hr_status <= 299) {
 		if (pl->pl_parser == NULL)
@@ -677,7 +680,9 @@ poller_done_cb(void *arg, const struct http_response *r)
 		}
 		next = poller_next_slot(pf->pf_name, iv, now);
 		/* The publisher's own pace, between our interval and a day. */
-		hold = r->hr_max_age > 0 ? r->hr_max_age : 0;
+		hold = r->hr_max_age > 0 ? r->hr_max_age :
+		    r->hr_max_age < 0 && r->hr_expires > now ?
+		    r->hr_expires - now : 0;
 		if (fm != NULL && fm->fm_ttl > hold)
 			hold = fm->fm_ttl;
 		if (hold > POLLER_PAUSE_MAX)

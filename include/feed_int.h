@@ -8,10 +8,14 @@
 
 #include <libxml/xmlstring.h>
 
-/* Bytes held back to look for a BOM or an XML declaration. */
-#define FEED_SNIFF	1024
+#include "feed.h"
 
-struct feed_item;
+/*
+ * A JSON Feed cannot stream: it is held whole, up to what the caller
+ * lets through (max_size) and never past this.
+ */
+#define FEED_MAX_JSON	(64 * 1024 * 1024)
+
 struct sbuf;
 
 #define NS_ATOM10	"http://www.w3.org/2005/Atom"
@@ -56,8 +60,30 @@ size_t			 feed_base64(char *);
 int			 feed_looks_html(const char *);
 void			 feed_demoronize(struct sbuf *);
 int			 feed_blank(const struct sbuf *);
-/* Sniffs the head of a document: 1 once the encoding is known. */
-int			 feed_sniff(const char *, size_t, const char *, int,
-			    const char **);
+int			 feed_undouble(struct sbuf *);
+
+/*
+ * The input stage (feed_input.c): pushed bytes -> repaired UTF-8 for
+ * libxml2, appended to out; final ends the document.
+ */
+struct feed_input;
+struct feed_input	*feed_input_new(const char *charset);
+void			 feed_input_push(struct feed_input *, const char *,
+			    size_t, int final, struct sbuf *out);
+/* The document is a JSON Feed: out carries its decoded text. */
+int			 feed_input_json(const struct feed_input *);
+/* The document was read as UTF-8 (its label or the default). */
+int			 feed_input_utf8(const struct feed_input *);
+void			 feed_input_free(struct feed_input *);
+int			 feed_utf8_valid(const unsigned char *, size_t, int);
+
+/*
+ * JSON Feed 1.0 / 1.1 (feed_json.c): every item to cb, at most
+ * FEED_MAX_ITEMS; *title and *link (to free) are the feed's.  Returns 0,
+ * or -1 with err when it is no JSON Feed.
+ */
+int			 feed_json_parse(const char *, size_t, const char *base,
+			    feed_item_cb *, void *, char **title, char **link,
+			    size_t *nitems, char *err, size_t errlen);
 
 #endif

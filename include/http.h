@@ -51,7 +51,8 @@ struct http_response {
 	char		*hr_last_modified;
 	char		*hr_content_type;
 	int64_t		 hr_retry_after;	/* epoch seconds, or 0 */
-	int64_t		 hr_max_age;	/* Cache-Control max-age/Expires, s; -1 */
+	int64_t		 hr_max_age;	/* Cache-Control max-age, s; or -1 */
+	int64_t		 hr_expires;	/* Expires, epoch seconds; or 0 */
 	size_t		 hr_bytes;	/* decoded body bytes */
 	double		 hr_seconds;	/* total time */
 };
