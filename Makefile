@@ -50,7 +50,8 @@ MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
 OBJS		= $(MODULES:%=$(BUILD)/%.o)
 
 # Unit tests and the modules each one links.
-UNIT_TESTS	= conf date html text rules feed feed_input alert store
+UNIT_TESTS	= util conf date html text rules feed feed_input alert store
+UNIT_util	= util
 UNIT_conf	= conf conf_set conf_opml util
 UNIT_date	= date util
 UNIT_html	= html util

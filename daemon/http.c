@@ -568,6 +568,20 @@ http_xfer_setup(struct http *ht, struct http_xfer *x)
 	return 0;
 }
 
+/* An in-flight request is over: free its slots, tell the caller, free it. */
+static void
+http_xfer_end(struct http *ht, struct http_xfer *x)
+{
+	TAILQ_REMOVE(&ht->ht_active, x, x_link);
+	x->x_host->hh_inflight--;
+	ht->ht_inflight--;
+	ht->ht_pending--;
+	http_host_ready(ht, x->x_host);
+	if (x->x_on_done != NULL)
+		x->x_on_done(x->x_arg, &x->x_resp);
+	http_xfer_free(x);
+}
+
 /* Starts queued requests while the limits allow, hosts in turn. */
 static void
 http_pump(struct http *ht)
@@ -590,14 +604,7 @@ http_pump(struct http *ht)
 		    curl_multi_add_handle(ht->ht_multi, x->x_easy) != CURLM_OK) {
 			x->x_resp.hr_error = HTTP_EOTHER;
 			x->x_resp.hr_errmsg = xstrdup("cannot start transfer");
-			TAILQ_REMOVE(&ht->ht_active, x, x_link);
-			h->hh_inflight--;
-			ht->ht_inflight--;
-			ht->ht_pending--;
-			http_host_ready(ht, h);
-			if (x->x_on_done != NULL)
-				x->x_on_done(x->x_arg, &x->x_resp);
-			http_xfer_free(x);
+			http_xfer_end(ht, x);
 		}
 	}
 }
@@ -639,7 +646,6 @@ static void
 http_finish(struct http *ht, struct http_xfer *x, CURLcode rc)
 {
 	struct http_response	*r = &x->x_resp;
-	struct http_host	*h = x->x_host;
 	char			*u = NULL;
 	double			 secs = 0;
 
@@ -664,14 +670,7 @@ http_finish(struct http *ht, struct http_xfer *x, CURLcode rc)
 		    curl_easy_strerror(rc));
 
 	curl_multi_remove_handle(ht->ht_multi, x->x_easy);
-	TAILQ_REMOVE(&ht->ht_active, x, x_link);
-	h->hh_inflight--;
-	ht->ht_inflight--;
-	ht->ht_pending--;
-	http_host_ready(ht, h);
-	if (x->x_on_done != NULL)
-		x->x_on_done(x->x_arg, r);
-	http_xfer_free(x);
+	http_xfer_end(ht, x);
 }
 
 /* Drains curl's messages; never touches a message after removal. */

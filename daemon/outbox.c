@@ -81,14 +81,10 @@ outbox_remove(char **v, size_t *n, const char *s)
 int64_t
 outbox_backoff(int attempts, int64_t now, int64_t retry_after)
 {
-	int64_t	cap = OUTBOX_BACKOFF_BASE, next;
+	/* Not sooner than a second, so that a failing sink never spins. */
+	int64_t	next = now + 1 + util_backoff(OUTBOX_BACKOFF_BASE,
+	    OUTBOX_BACKOFF_CAP, attempts);
 
-	while (attempts-- > 1 && cap < OUTBOX_BACKOFF_CAP)
-		cap *= 2;
-	if (cap > OUTBOX_BACKOFF_CAP)
-		cap = OUTBOX_BACKOFF_CAP;
-	/* Full jitter (not less than a second, to never spin). */
-	next = now + 1 + (int64_t)(random() % cap);
 	if (retry_after > now) {
 		if (retry_after > now + OUTBOX_RETRY_AFTER_MAX)
 			retry_after = now + OUTBOX_RETRY_AFTER_MAX;

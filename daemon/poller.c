@@ -146,17 +146,10 @@ poller_interval(const struct poller *p, const struct conf_feed *cf)
 int64_t
 poller_backoff(int64_t interval, int errors, int64_t now)
 {
-	int64_t	cap = interval > 0 ? interval : 1, d;
+	int64_t	d = util_backoff(interval, POLLER_BACKOFF_CAP, errors);
 
-	while (errors-- > 1 && cap < POLLER_BACKOFF_CAP)
-		cap *= 2;
-	if (cap > POLLER_BACKOFF_CAP)
-		cap = POLLER_BACKOFF_CAP;
-	/* Full jitter, but never sooner than the normal interval. */
-	d = (int64_t)(random() % (cap + 1));
-	if (d < interval)
-		d = interval;
-	return now + d;
+	/* Never sooner than the feed's normal interval. */
+	return now + (d > interval ? d : interval);
 }
 
 int64_t

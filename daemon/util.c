@@ -182,6 +182,18 @@ sbuf_detach(struct sbuf *sb)
 	return s;
 }
 
+int64_t
+util_backoff(int64_t base, int64_t cap, int attempt)
+{
+	int64_t	w = base > 0 ? base : 1;
+
+	while (attempt-- > 1 && w < cap)
+		w *= 2;
+	if (w > cap)
+		w = cap;
+	return (int64_t)(random() % (w + 1));
+}
+
 size_t
 util_strlcpy(char *dst, const char *src, size_t dstsize)
 {

@@ -38,6 +38,12 @@ void	 sbuf_vprintf(struct sbuf *, const char *, va_list);
 /* Hands the string to the caller (to free) and leaves the buffer empty. */
 char	*sbuf_detach(struct sbuf *);
 
+/*
+ * Exponential backoff with full jitter: a random delay in [0, w] seconds
+ * where w = base * 2^(attempt - 1), at most cap (attempt >= 1).
+ */
+int64_t	 util_backoff(int64_t base, int64_t cap, int attempt);
+
 /* Copies src into dst of size dstsize, always NUL-terminated (BSD strlcpy). */
 size_t	 util_strlcpy(char *, const char *, size_t);
 /* Fills err (if non-NULL) with a formatted message; returns -1. */
