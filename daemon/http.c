@@ -100,7 +100,8 @@ http_error_name(enum http_error e)
 		[HTTP_ECONNECT] = "connect", [HTTP_ETLS] = "tls",
 		[HTTP_ETIMEOUT] = "timeout", [HTTP_ETOOBIG] = "too large",
 		[HTTP_EREDIRECT] = "redirect", [HTTP_EDENIED] = "denied",
-		[HTTP_EABORTED] = "aborted", [HTTP_EOTHER] = "fetch",
+		[HTTP_EABORTED] = "aborted", [HTTP_ECANCELLED] = "cancelled",
+		[HTTP_EOTHER] = "fetch",
 	};
 
 	if ((size_t)e < sizeof(names) / sizeof(names[0]) && names[e] != NULL)
@@ -812,15 +813,18 @@ http_free(struct http *ht)
 	if (ht == NULL)
 		return;
 	while ((x = TAILQ_FIRST(&ht->ht_active)) != NULL) {
-		TAILQ_REMOVE(&ht->ht_active, x, x_link);
 		curl_multi_remove_handle(ht->ht_multi, x->x_easy);
-		http_xfer_free(x);
+		x->x_resp.hr_error = HTTP_ECANCELLED;
+		http_xfer_end(ht, x);
 	}
 	for (b = 0; b < HTTP_HOST_BUCKETS; b++)
 		for (h = ht->ht_hosts[b]; h != NULL; h = hn) {
 			hn = h->hh_next;
 			while ((x = TAILQ_FIRST(&h->hh_queue)) != NULL) {
 				TAILQ_REMOVE(&h->hh_queue, x, x_link);
+				x->x_resp.hr_error = HTTP_ECANCELLED;
+				if (x->x_on_done != NULL)
+					x->x_on_done(x->x_arg, &x->x_resp);
 				http_xfer_free(x);
 			}
 			free(h->hh_name);

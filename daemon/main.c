@@ -632,10 +632,11 @@ main_daemon(const char *file, int once, int dry, int verbose)
 	if (m.m_stop_timer != NULL)
 		event_free(m.m_stop_timer);
 	notify_free(m.m_notify);
+	/* First: what is still in flight ends, and its owners free it. */
+	http_free(m.m_http);
 	poller_free(m.m_poller);
 	outbox_free(m.m_outbox);
 	metrics_free(m.m_metrics);
-	http_free(m.m_http);
 	store_close(m.m_store);
 	event_base_free(m.m_base);
 	poller_gen_unref(m.m_gen);

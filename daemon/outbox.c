@@ -135,6 +135,13 @@ outbox_done_cb(void *arg, int ok, int64_t retry_after, const char *why)
 	int64_t			 now = (int64_t)time(NULL), next;
 
 	outbox_remove(ob->ob_busy, &ob->ob_nbusy, j->oj_sink);
+	if (ok < 0) {
+		/* Cut short by a shutdown: still queued, untouched. */
+		free(j->oj_sink);
+		free(j->oj_alert);
+		free(j);
+		return;
+	}
 	metrics_delivery(ob->ob_metrics, j->oj_sink, ok);
 	if (ok) {
 		if (store_delivery_done(ob->ob_store, j->oj_rowid, err,

@@ -616,6 +616,11 @@ poller_done_cb(void *arg, const struct http_response *r)
 
 	why[0] = '\0';
 	iv = poller_interval(p, pl->pl_cf);
+	if (r->hr_error == HTTP_ECANCELLED) {
+		/* Shutting down: nothing stored, the next start redoes it. */
+		poller_poll_end(pl);
+		return;
+	}
 
 	pl->pl_now = now;
 	if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&

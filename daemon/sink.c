@@ -67,7 +67,9 @@ sink_webhook_done(void *arg, const struct http_response *r)
 	struct sink_job	*j = arg;
 	char		 why[256];
 
-	if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&
+	if (r->hr_error == HTTP_ECANCELLED)
+		j->sj_done(j->sj_arg, -1, 0, "cancelled");
+	else if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&
 	    r->hr_status <= 299)
 		j->sj_done(j->sj_arg, 1, 0, NULL);
 	else {

@@ -28,6 +28,7 @@ enum http_error {
 	HTTP_EREDIRECT,		/* too many, or to a scheme not allowed */
 	HTTP_EDENIED,		/* deny_private refused the address */
 	HTTP_EABORTED,		/* the caller's on_data said stop */
+	HTTP_ECANCELLED,	/* http_free() while it was pending */
 	HTTP_EOTHER
 };
 
@@ -81,7 +82,10 @@ struct http	*http_new(struct event_base *, const struct http_limits *,
 		    char *err, size_t errlen);
 /* New limits apply to requests started from now on (reload). */
 void		 http_set_limits(struct http *, const struct http_limits *);
-/* Cancels every request silently (no callbacks) and frees. */
+/*
+ * Ends every pending request with HTTP_ECANCELLED (each on_done is called,
+ * so that callers free what they hold) and frees.
+ */
 void		 http_free(struct http *);
 
 /* Queues a request; all strings are copied.  Never fails. */

@@ -12,7 +12,8 @@ struct config;
 struct http;
 
 /*
- * ok: 1 the sink accepted the alert, 0 it did not (retry);
+ * ok: 1 the sink accepted the alert, 0 it did not (retry), -1 it was
+ * never tried to the end (shutting down: leave it as it is);
  * retry_after: epoch seconds the sink asked us to wait until, or 0;
  * why: a message for the log when !ok.
  */
