@@ -54,6 +54,31 @@ log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap,
 	errno = saved;
 }
 
+const char *
+log_q(const char *v)
+{
+	static char	 bufs[4][512];
+	static int	 next;
+	char		*b;
+	size_t		 i = 0, n = sizeof(bufs[0]);
+
+	if (v == NULL)
+		v = "";
+	if (*v != '\0' && strpbrk(v, " \t\"\\=") == NULL)
+		return v;
+	b = bufs[next];
+	next = (next + 1) % 4;
+	b[i++] = '"';
+	for (; *v && i + 3 < n; v++) {
+		if (*v == '"' || *v == '\\')
+			b[i++] = '\\';
+		b[i++] = *v;
+	}
+	b[i++] = '"';
+	b[i] = '\0';
+	return b;
+}
+
 void
 log_warn(const char *fmt, ...)
 {
@@ -71,6 +96,16 @@ log_warnx(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_WARNING, "", fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_errx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_ERR, "error: ", fmt, ap, 0);
 	va_end(ap);
 }
 

@@ -459,7 +459,7 @@ main_reload(struct main_ctx *m)
 				*nl = '\0';
 			log_warnx("reload: %s", line);
 		}
-		log_warnx("reload: configuration not changed");
+		log_warnx("reload failed (configuration not changed)");
 		sbuf_free(&errs);
 		metrics_reload(m->m_metrics, 0);
 		notify_send("READY=1");
@@ -509,14 +509,14 @@ main_signal_cb(evutil_socket_t sig, short ev, void *arg)
 
 	(void)ev;
 	if (sig == SIGHUP) {
-		log_info("SIGHUP: reloading %s", m->m_file);
+		log_info("reload signal=SIGHUP file=%s", log_q(m->m_file));
 		main_reload(m);
 		return;
 	}
 	if (m->m_stopping)
 		return;
 	m->m_stopping = 1;
-	log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	log_info("stopping signal=%s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	notify_send("STOPPING=1");
 	metrics_stopping(m->m_metrics);
 	poller_stop(m->m_poller);
@@ -539,7 +539,7 @@ main_observe(struct main_ctx *m)
 		if (metrics_listen(m->m_metrics, cfg->c_listen_addr,
 		    cfg->c_listen_port, err, sizeof(err)) == -1)
 			fatalx("listen = %s: %s", cfg->c_listen, err);
-		log_info("metrics: listening on %s", cfg->c_listen);
+		log_info("metrics listen=%s", log_q(cfg->c_listen));
 	}
 	m->m_notify = notify_new(m->m_base, m->m_metrics);
 }
@@ -612,7 +612,7 @@ main_daemon(const char *file, int once, int dry, int verbose)
 	poller_start(m.m_poller);
 	if (!once) {
 		outbox_kick(m.m_outbox);
-		log_info("started: %zu feeds, %zu watchlists",
+		log_info("started feeds=%zu watchlists=%zu",
 		    m.m_gen->pg_conf->c_nfeeds,
 		    m.m_gen->pg_conf->c_nwatchlists);
 		notify_send("READY=1");
@@ -621,7 +621,7 @@ main_daemon(const char *file, int once, int dry, int verbose)
 	event_base_dispatch(m.m_base);
 
 	if (once && !dry && (left = store_delivery_count(m.m_store)) > 0) {
-		log_warnx("%lld alert deliveries still queued for a retry",
+		log_warnx("queued=%lld (alert deliveries still queued for a retry)",
 		    (long long)left);
 		rc = 2;
 	}

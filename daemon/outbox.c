@@ -147,18 +147,19 @@ outbox_done_cb(void *arg, int ok, int64_t retry_after, const char *why)
 		if (store_delivery_done(ob->ob_store, j->oj_rowid, err,
 		    sizeof(err)) == -1)
 			/* It went out but stays queued: delivered again. */
-			log_warnx("alert %s: sink %s: cannot dequeue: %s",
-			    j->oj_alert, j->oj_sink, err);
+			log_warnx("alert=%s sink=%s not_dequeued error=%s",
+			    j->oj_alert, log_q(j->oj_sink), log_q(err));
 		else
-			log_debug("alert %s delivered to %s", j->oj_alert,
-			    j->oj_sink);
+			log_debug("alert=%s sink=%s delivered", j->oj_alert,
+			    log_q(j->oj_sink));
 	} else {
 		next = outbox_backoff(j->oj_attempts + 1, now, retry_after);
-		log_warnx("alert %s: sink %s: %s; retry in %llds", j->oj_alert,
-		    j->oj_sink, why ? why : "failed", (long long)(next - now));
+		log_warnx("alert=%s sink=%s error=%s attempts=%d retry_in=%llds",
+		    j->oj_alert, log_q(j->oj_sink), log_q(why ? why : "failed"),
+		    j->oj_attempts + 1, (long long)(next - now));
 		if (store_delivery_retry(ob->ob_store, j->oj_rowid, next,
 		    why ? why : "failed", err, sizeof(err)) == -1)
-			log_warnx("alert %s: %s", j->oj_alert, err);
+			log_warnx("alert=%s error=%s", j->oj_alert, log_q(err));
 	}
 	free(j->oj_sink);
 	free(j->oj_alert);
@@ -179,10 +180,10 @@ outbox_expire(struct outbox *ob, int64_t now)
 	n = store_delivery_expire(ob->ob_store, now - ob->ob_cfg->c_max_queue_age,
 	    err, sizeof(err));
 	if (n == -1)
-		log_warnx("queue: %s", err);
+		log_warnx("queue error=%s", log_q(err));
 	else if (n > 0)
-		log_warnx("queue: %d alert deliveries undelivered past "
-		    "max_queue_age are now dead (kept in the database)", n);
+		log_errx("queue dead=%d (deliveries undelivered past "
+		    "max_queue_age; kept in the database)", n);
 }
 
 static void
@@ -198,7 +199,7 @@ outbox_pass(struct outbox *ob)
 	outbox_expire(ob, now);
 	if (store_delivery_due(ob->ob_store, -1, OUTBOX_BATCH, &d, &n, err,
 	    sizeof(err)) == -1) {
-		log_warnx("queue: %s", err);
+		log_warnx("queue error=%s", log_q(err));
 		outbox_later(ob, 5);
 		return;
 	}

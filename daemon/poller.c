@@ -235,19 +235,18 @@ poller_arm(struct poller *p, struct pfeed *pf)
 	memset(&st, 0, sizeof(st));
 	if ((r = store_feed_get(p->p_store, pf->pf_name, &st, err,
 	    sizeof(err))) == -1)
-		log_warnx("feed %s: state: %s", pf->pf_name, err);
+		log_warnx("feed=%s state error=%s", pf->pf_name, log_q(err));
 	if (r == 1 && st.sf_gone && st.sf_conf_url != NULL &&
 	    strcmp(st.sf_conf_url, cf->cf_url) == 0) {
-		log_warnx("feed %s: 410 Gone; not polled until its url "
-		    "changes in the configuration", pf->pf_name);
+		log_warnx("feed=%s gone status=410 (not polled until its url "
+		    "changes in the configuration)", pf->pf_name);
 		store_feed_clear(&st);
 		return;
 	}
 	if (p->p_flags & POLLER_ONCE) {
 		if (r == 1 && st.sf_paused_until > now)
-			log_info("feed %s: server asked to wait until %lld; "
-			    "skipped", pf->pf_name,
-			    (long long)st.sf_paused_until);
+			log_info("feed=%s skipped paused_until=%lld",
+			    pf->pf_name, (long long)st.sf_paused_until);
 		else
 			poller_poll(pf);
 		store_feed_clear(&st);
@@ -555,8 +554,9 @@ poller_commit(struct poll *pl, int with_items)
 			    err, sizeof(err))) == -1)
 				goto rollback;
 			if (r == 0) {
-				log_debug("feed %s: alert %s: same story "
-				    "alerted before", feed, pa->pa_id);
+				log_debug("feed=%s alert=%s duplicate "
+				    "watchlist=%s", feed, pa->pa_id,
+				    log_q(pa->pa_watchlist));
 				continue;
 			}
 			if (store_alert_add(p->p_store, pa->pa_id,
@@ -580,8 +580,8 @@ poller_commit(struct poll *pl, int with_items)
 rollback:
 	store_rollback(p->p_store);
 fail:
-	log_warnx("feed %s: state not saved, the poll will be redone: %s",
-	    feed, err);
+	log_warnx("feed=%s not_saved error=%s (the poll will be redone)",
+	    feed, log_q(err));
 	return -1;
 }
 
@@ -642,8 +642,8 @@ poller_done_cb(void *arg, const struct http_response *r)
 	}
 	if (r->hr_error == HTTP_OK && (r->hr_status == 304 || same)) {
 		ok = 1;
-		log_debug("feed %s: %s", feed, same ? "unchanged (the same "
-		    "body as last time)" : "not modified (304)");
+		log_debug("feed=%s %s", feed, same ? "unchanged (the same "
+		    "body as last time)" : "not_modified status=304");
 	}
 	else if (r->hr_error == HTTP_OK && r->hr_status >= 200 &&
 	    r->hr_status <= 299) {
@@ -693,8 +693,8 @@ poller_done_cb(void *arg, const struct http_response *r)
 		next = poller_backoff(iv, st->sf_errors, now);
 		if (r->hr_error == HTTP_OK && r->hr_status == 410) {
 			st->sf_gone = 1;
-			log_warnx("feed %s: 410 Gone: polling stops until its "
-			    "url changes in the configuration", feed);
+			log_warnx("feed=%s gone status=410 (polling stops until "
+			    "its url changes in the configuration)", feed);
 		} else if (r->hr_error == HTTP_OK && (r->hr_status == 429 ||
 		    r->hr_status == 503)) {
 			/* The host, not just this feed, asked for a rest. */
@@ -713,19 +713,19 @@ poller_done_cb(void *arg, const struct http_response *r)
 			if (!(p->p_flags & POLLER_ONCE))
 				http_pause_host(p->p_http, r->hr_url, hold);
 		}
-		log_warnx("feed %s: %s (%d in a row; next try in %llds)", feed,
-		    why, st->sf_errors, (long long)(next - now));
+		log_warnx("feed=%s error=%s errors=%d retry_in=%llds", feed,
+		    log_q(why), st->sf_errors, (long long)(next - now));
 	}
 	if (r->hr_permanent_url != NULL && (st->sf_url == NULL ||
 	    strcmp(st->sf_url, r->hr_permanent_url) != 0)) {
-		log_info("feed %s: moved permanently to %s", feed,
-		    r->hr_permanent_url);
+		log_info("feed=%s moved permanently url=%s", feed,
+		    log_q(r->hr_permanent_url));
 		poller_set(&st->sf_url, r->hr_permanent_url);
 	}
 	st->sf_next_poll = next;
 	if (pl->pl_parse_failed && parsed && pl->pl_nparsed > 0)
-		log_info("feed %s: %s; %zu items read before it", feed,
-		    pl->pl_parse_err, pl->pl_nparsed);
+		log_info("feed=%s partial error=%s items=%zu", feed,
+		    log_q(pl->pl_parse_err), pl->pl_nparsed);
 
 	metrics_fetch_done(p->p_metrics, r, ok);
 	metrics_items(p->p_metrics, pl->pl_nparsed, pl->pl_nitems);
@@ -734,7 +734,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 		/* Nothing was stored: try again soon, as if it had failed. */
 		next = poller_backoff(iv, 1, now);
 	else
-		log_debug("feed %s: %zu items, %zu new, %d alerts", feed,
+		log_debug("feed=%s polled items=%zu new=%zu alerts=%d", feed,
 		    pl->pl_nparsed, pl->pl_nitems, n);
 	if (n > 0 && p->p_outbox != NULL)
 		outbox_kick(p->p_outbox);
@@ -768,7 +768,7 @@ poller_poll(struct pfeed *pf)
 		abort();	/* out of memory, as xmalloc */
 	if (store_feed_get(p->p_store, pf->pf_name, &pl->pl_state, err,
 	    sizeof(err)) == -1)
-		log_warnx("feed %s: state: %s", pf->pf_name, err);
+		log_warnx("feed=%s state error=%s", pf->pf_name, log_q(err));
 	/*
 	 * State written for another configured url is not this feed's: no
 	 * redirect to follow, no validators to send.
@@ -800,7 +800,7 @@ poller_poll(struct pfeed *pf)
 	rq.hq_arg = pl;
 	pf->pf_inflight = 1;
 	p->p_busy++;
-	log_debug("feed %s: fetching %s", pf->pf_name, pl->pl_url);
+	log_debug("feed=%s fetching url=%s", pf->pf_name, log_q(pl->pl_url));
 	http_start(p->p_http, &rq);
 }
 
@@ -882,7 +882,7 @@ poller_set_gen(struct poller *p, struct poller_gen *gen)
 	for (j = 0; j < p->p_nfeeds; j++) {
 		if ((pf = p->p_feeds[j]) == NULL)
 			continue;
-		log_info("feed %s: removed from the configuration",
+		log_info("feed=%s removed (from the configuration)",
 		    pf->pf_name);
 		if (pf->pf_inflight) {
 			evtimer_del(pf->pf_timer);

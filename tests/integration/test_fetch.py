@@ -334,7 +334,7 @@ def test_deny_private(t):
     eq(rc, 0, "exit status (a refused feed is a feed error)")
     eq(srv.requests(), [], "requests to 127.0.0.1 with deny_private = yes")
     eq(ids_of(out), [], "items alerted")
-    check(mentions(err, "a:", srv.url("/a.xml"), "feed a"),
+    check(mentions(err, "a:", srv.url("/a.xml"), "feed a", "feed=a "),
           "the refused feed is not logged: %r" % err)
 
 

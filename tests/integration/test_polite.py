@@ -173,7 +173,7 @@ def test_errors_named(t):
         check(st["last_error"] and st["last_error"].startswith(cat + ":"),
               "feed %s: last_error %r, want category %r"
               % (name, st["last_error"], cat))
-        check(any(("feed %s:" % name) in ln and cat in ln
+        check(any(("feed=%s " % name) in ln and ('error="%s:' % cat) in ln
                   for ln in err.splitlines()),
               "feed %s: no log line naming %r" % (name, cat))
     eq(len({v.split(":")[0] for v in cats.values()}), len(want),
@@ -191,7 +191,7 @@ def test_unchanged_body_without_validators(t):
     eq(rc, 0, "exit status")
     for r in srv.requests("/f"):
         eq(r.headers.get("if-none-match"), None, "If-None-Match sent")
-    check(any("feed f:" in ln and "unchanged" in ln for ln in err.splitlines()),
+    check(any("feed=f " in ln and "unchanged" in ln for ln in err.splitlines()),
           "the second poll of an unchanged body was parsed: %r" % err)
     # A changed body is parsed again and alerts.
     srv.set("/f", NoValidators(rss2([latvia("n1"), latvia("n2")])))
