@@ -32,8 +32,11 @@
 #include "conf_int.h"
 #include "util.h"
 
-/* A configuration file is small; refuse anything that is clearly not one. */
-#define CONF_MAX_FILE		(4 * 1024 * 1024)
+/*
+ * Refuse what is clearly no configuration file; 100,000 watchlists of a
+ * few lines each still fit.
+ */
+#define CONF_MAX_FILE		(64 * 1024 * 1024)
 /* An OPML export of a few thousand feeds is a few MiB. */
 #define CONF_MAX_OPML		(16 * 1024 * 1024)
 /* Files an include may read, all globs together. */
@@ -201,6 +204,88 @@ conf_name_valid(const char *s)
 }
 
 /*
+ * Section names -> their index, by open addressing.  Tens of thousands of
+ * feeds and watchlists are normal: duplicate checks and lookups by name
+ * (the poller asks for a feed at every poll) must not scan them all.
+ */
+struct conf_slot {
+	const char	*cs_name;	/* borrowed from the config; NULL: free */
+	enum conf_sect	 cs_sect;
+	size_t		 cs_idx;
+};
+
+struct conf_index {
+	struct conf_slot *ci_slots;
+	size_t		 ci_cap;	/* a power of two */
+	size_t		 ci_n;
+};
+
+static size_t
+conf_index_hash(enum conf_sect sect, const char *s)
+{
+	uint64_t	h = 14695981039346656037ull ^ (uint64_t)sect;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static struct conf_slot *
+conf_index_slot(const struct conf_index *ix, enum conf_sect sect,
+    const char *name)
+{
+	size_t	i = conf_index_hash(sect, name) & (ix->ci_cap - 1);
+
+	while (ix->ci_slots[i].cs_name != NULL &&
+	    (ix->ci_slots[i].cs_sect != sect ||
+	    strcmp(ix->ci_slots[i].cs_name, name) != 0))
+		i = (i + 1) & (ix->ci_cap - 1);
+	return &ix->ci_slots[i];
+}
+
+static void
+conf_index_add(struct config *c, enum conf_sect sect, const char *name,
+    size_t idx)
+{
+	struct conf_index	*ix;
+	struct conf_slot	*old, *sl;
+	size_t			 i, ocap;
+
+	if ((ix = c->c_index) == NULL)
+		ix = c->c_index = xcalloc(1, sizeof(*ix));
+	if (2 * (ix->ci_n + 1) > ix->ci_cap) {
+		old = ix->ci_slots;
+		ocap = ix->ci_cap;
+		ix->ci_cap = ocap ? 2 * ocap : 64;
+		ix->ci_slots = xcalloc(ix->ci_cap, sizeof(*ix->ci_slots));
+		for (i = 0; i < ocap; i++)
+			if (old[i].cs_name != NULL)
+				*conf_index_slot(ix, old[i].cs_sect,
+				    old[i].cs_name) = old[i];
+		free(old);
+	}
+	sl = conf_index_slot(ix, sect, name);
+	if (sl->cs_name == NULL)
+		ix->ci_n++;
+	sl->cs_name = name;
+	sl->cs_sect = sect;
+	sl->cs_idx = idx;
+}
+
+/* The index of a section by name, or -1. */
+static long
+conf_index_find(const struct config *c, enum conf_sect sect,
+    const char *name)
+{
+	const struct conf_slot	*sl;
+
+	if (c->c_index == NULL)
+		return -1;
+	sl = conf_index_slot(c->c_index, sect, name);
+	return sl->cs_name != NULL ? (long)sl->cs_idx : -1;
+}
+
+/*
  * Where an earlier section of that type and name is, "line N" in the file
  * being read or "FILE:N" in another, to free; NULL if there is none.
  */
@@ -209,33 +294,27 @@ conf_defined(const struct conf_parser *p, enum conf_sect sect,
     const char *name)
 {
 	const struct config	*c = p->cp_conf;
-	size_t			 i, file = 0;
+	size_t			 file = 0;
 	int			 line = 0;
+	long			 i;
 
-	switch (sect) {
-	case SECT_FEED:
-		for (i = 0; line == 0 && i < c->c_nfeeds; i++)
-			if (strcmp(c->c_feeds[i].cf_name, name) == 0) {
-				line = c->c_feeds[i].cf_line;
-				file = c->c_feeds[i].cf_file;
-			}
-		break;
-	case SECT_WATCHLIST:
-		for (i = 0; line == 0 && i < c->c_nwatchlists; i++)
-			if (strcmp(c->c_watchlists[i].cw_name, name) == 0) {
-				line = c->c_watchlists[i].cw_line;
-				file = c->c_watchlists[i].cw_file;
-			}
-		break;
-	case SECT_WEBHOOK:
-		for (i = 0; line == 0 && i < c->c_nwebhooks; i++)
-			if (strcmp(c->c_webhooks[i].cwh_name, name) == 0) {
-				line = c->c_webhooks[i].cwh_line;
-				file = c->c_webhooks[i].cwh_file;
-			}
-		break;
-	default:
-		break;
+	if ((i = conf_index_find(c, sect, name)) >= 0) {
+		switch (sect) {
+		case SECT_FEED:
+			line = c->c_feeds[i].cf_line;
+			file = c->c_feeds[i].cf_file;
+			break;
+		case SECT_WATCHLIST:
+			line = c->c_watchlists[i].cw_line;
+			file = c->c_watchlists[i].cw_file;
+			break;
+		case SECT_WEBHOOK:
+			line = c->c_webhooks[i].cwh_line;
+			file = c->c_webhooks[i].cwh_file;
+			break;
+		default:
+			break;
+		}
 	}
 	if (line == 0)
 		return NULL;
@@ -274,6 +353,7 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 		f = &c->c_feeds[c->c_nfeeds++];
 		memset(f, 0, sizeof(*f));
 		f->cf_name = name;
+		conf_index_add(c, sect, name, c->c_nfeeds - 1);
 		f->cf_line = p->cp_line;
 		f->cf_file = p->cp_file;
 		break;
@@ -287,6 +367,7 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 		w = &c->c_watchlists[c->c_nwatchlists++];
 		memset(w, 0, sizeof(*w));
 		w->cw_name = name;
+		conf_index_add(c, sect, name, c->c_nwatchlists - 1);
 		w->cw_line = p->cp_line;
 		w->cw_file = p->cp_file;
 		break;
@@ -303,6 +384,7 @@ conf_open(struct conf_parser *p, enum conf_sect sect, char *name)
 		h = &c->c_webhooks[c->c_nwebhooks++];
 		memset(h, 0, sizeof(*h));
 		h->cwh_name = name;
+		conf_index_add(c, sect, name, c->c_nwebhooks - 1);
 		h->cwh_format = CONF_FORMAT_JSON;
 		h->cwh_line = p->cp_line;
 		h->cwh_file = p->cp_file;
@@ -711,6 +793,7 @@ conf_opml_feed(void *arg, int line, const char *name, const char *url)
 	f = &c->c_feeds[c->c_nfeeds++];
 	memset(f, 0, sizeof(*f));
 	f->cf_name = xstrdup(name);
+	conf_index_add(c, SECT_FEED, f->cf_name, c->c_nfeeds - 1);
 	f->cf_url = xstrdup(url);
 	f->cf_line = line;
 	f->cf_file = p->cp_file;
@@ -866,6 +949,9 @@ conf_free(struct config *c)
 		free(c->c_webhooks[i].cwh_secret);
 	}
 	free(c->c_webhooks);
+	if (c->c_index != NULL)
+		free(c->c_index->ci_slots);
+	free(c->c_index);
 	conf_free_names(c->c_files, c->c_nfiles);
 	free(c->c_listen);
 	free(c->c_listen_addr);
@@ -878,23 +964,17 @@ conf_free(struct config *c)
 const struct conf_feed *
 conf_feed_find(const struct config *c, const char *name)
 {
-	size_t	i;
+	long	i = conf_index_find(c, SECT_FEED, name);
 
-	for (i = 0; i < c->c_nfeeds; i++)
-		if (strcmp(c->c_feeds[i].cf_name, name) == 0)
-			return &c->c_feeds[i];
-	return NULL;
+	return i >= 0 ? &c->c_feeds[i] : NULL;
 }
 
 const struct conf_webhook *
 conf_webhook_find(const struct config *c, const char *name)
 {
-	size_t	i;
+	long	i = conf_index_find(c, SECT_WEBHOOK, name);
 
-	for (i = 0; i < c->c_nwebhooks; i++)
-		if (strcmp(c->c_webhooks[i].cwh_name, name) == 0)
-			return &c->c_webhooks[i];
-	return NULL;
+	return i >= 0 ? &c->c_webhooks[i] : NULL;
 }
 
 int

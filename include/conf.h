@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct sbuf;
+struct conf_index;
 
 enum conf_format {
 	CONF_FORMAT_JSON = 0,
@@ -81,6 +82,8 @@ struct config {
 	size_t		 c_nwatchlists;
 	struct conf_webhook *c_webhooks;
 	size_t		 c_nwebhooks;
+	/* Names of feeds, watchlists, webhooks -> index, for O(1) lookups. */
+	struct conf_index *c_index;
 };
 
 /* Defaults, also used by the man page and the README. */
