@@ -26,6 +26,9 @@
 #include "text.h"
 #include "util.h"
 
+/* Polls stored in one transaction: at most this many, this long apart. */
+#define POLLER_BATCH_MAX	256
+#define POLLER_BATCH_USEC	50000
 /* Bytes of a body held back to compare its hash (servers without ETag). */
 #define POLLER_SPOOL_MAX	(256 * 1024)
 /* First polls after a start are spread over this much of the interval. */
@@ -78,6 +81,9 @@ struct poll {
 	const struct feed_item	*pl_cur;
 	const char		*pl_cur_key;
 	const char		*pl_cur_summary;
+	/* Decided when the fetch ended, used when the batch is stored. */
+	int64_t			 pl_next;
+	int			 pl_with_items;
 };
 
 struct poller {
@@ -96,9 +102,14 @@ struct poller {
 	void			(*p_idle)(void *);
 	void			*p_idle_arg;
 	struct event		*p_idle_ev;
+	/* Ended polls waiting for the batch's transaction. */
+	struct poll		**p_pending;
+	size_t			 p_npending;
+	struct event		*p_flush_ev;
 };
 
 static void	poller_poll(struct pfeed *);
+static void	poller_defer(struct poll *);
 
 /* ------------------------------------------------------------ generations */
 
@@ -523,11 +534,12 @@ poller_poll_free(struct poll *pl)
 }
 
 /*
- * The poll's ONE transaction: its new items as seen, their alerts queued,
- * the feed's state.  Returns the number of alerts queued, or -1.
+ * What one poll stores, all or nothing (a savepoint within the batch's
+ * transaction): its new items as seen, their alerts queued, the feed's
+ * state.  Returns the number of alerts queued, or -1.
  */
 static int
-poller_commit(struct poll *pl, int with_items)
+poller_write(struct poll *pl)
 {
 	struct poller	*p = pl->pl_poller;
 	const char	*feed = pl->pl_cf->cf_name;
@@ -535,9 +547,9 @@ poller_commit(struct poll *pl, int with_items)
 	size_t		 i, j;
 	int		 r, nalerts = 0;
 
-	if (store_begin(p->p_store, err, sizeof(err)) == -1)
+	if (store_savepoint(p->p_store, err, sizeof(err)) == -1)
 		goto fail;
-	for (i = 0; with_items && i < pl->pl_nitems; i++) {
+	for (i = 0; pl->pl_with_items && i < pl->pl_nitems; i++) {
 		struct pitem	*pi = &pl->pl_items[i];
 
 		if ((r = store_item_add(p->p_store, feed, pi->pi_key,
@@ -572,13 +584,11 @@ poller_commit(struct poll *pl, int with_items)
 	if (store_feed_put(p->p_store, feed, &pl->pl_state, err,
 	    sizeof(err)) == -1)
 		goto rollback;
-	if (store_commit(p->p_store, err, sizeof(err)) == -1)
+	if (store_release(p->p_store, err, sizeof(err)) == -1)
 		goto rollback;
-	if (p->p_flags & POLLER_DRY)
-		fflush(stdout);
 	return nalerts;
 rollback:
-	store_rollback(p->p_store);
+	store_rollback_savepoint(p->p_store);
 fail:
 	log_warnx("feed=%s not_saved error=%s (the poll will be redone)",
 	    feed, log_q(err));
@@ -611,7 +621,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 	const char		*feed = pl->pl_cf->cf_name;
 	char			 why[512], err[256];
 	int64_t			 now = (int64_t)time(NULL), iv, next, hold;
-	int			 parsed = 0, ok = 0, n, same = 0;
+	int			 parsed = 0, ok = 0, same = 0;
 	const struct feed_meta	*fm = NULL;
 
 	why[0] = '\0';
@@ -729,19 +739,83 @@ poller_done_cb(void *arg, const struct http_response *r)
 
 	metrics_fetch_done(p->p_metrics, r, ok);
 	metrics_items(p->p_metrics, pl->pl_nparsed, pl->pl_nitems);
-	n = poller_commit(pl, pl->pl_parser != NULL);
-	if (n == -1)
-		/* Nothing was stored: try again soon, as if it had failed. */
-		next = poller_backoff(iv, 1, now);
-	else
-		log_debug("feed=%s polled items=%zu new=%zu alerts=%d", feed,
-		    pl->pl_nparsed, pl->pl_nitems, n);
-	if (n > 0 && p->p_outbox != NULL)
-		outbox_kick(p->p_outbox);
+	pl->pl_next = next;
+	pl->pl_with_items = pl->pl_parser != NULL;
+	poller_defer(pl);
+}
 
-	if (!pf->pf_removed && !st->sf_gone)
-		poller_schedule(pf, next);
-	poller_poll_end(pl);
+/*
+ * Polls that end close together share one transaction, so one fsync
+ * (synchronous=FULL) serves them all; each is still all or nothing.
+ */
+static void
+poller_defer(struct poll *pl)
+{
+	struct poller	*p = pl->pl_poller;
+	struct timeval	 tv = { 0, POLLER_BATCH_USEC };
+
+	p->p_pending = xreallocarray(p->p_pending, p->p_npending + 1,
+	    sizeof(*p->p_pending));
+	p->p_pending[p->p_npending++] = pl;
+	if (p->p_npending >= POLLER_BATCH_MAX)
+		tv.tv_usec = 0;
+	if (p->p_npending == 1 || tv.tv_usec == 0)
+		evtimer_add(p->p_flush_ev, &tv);
+}
+
+static void
+poller_flush(struct poller *p)
+{
+	struct poll	**pend = p->p_pending, *pl;
+	size_t		 npend = p->p_npending, i;
+	char		 err[256];
+	int		*n, intx;
+
+	if (npend == 0)
+		return;
+	p->p_pending = NULL;
+	p->p_npending = 0;
+	n = xcalloc(npend, sizeof(*n));
+	intx = store_begin(p->p_store, err, sizeof(err)) == 0;
+	if (!intx)
+		log_warnx("polls=%zu not_saved error=%s (they will be redone)",
+		    npend, log_q(err));
+	for (i = 0; i < npend; i++)
+		n[i] = intx ? poller_write(pend[i]) : -1;
+	if (intx && store_commit(p->p_store, err, sizeof(err)) == -1) {
+		log_warnx("polls=%zu not_saved error=%s (they will be redone)",
+		    npend, log_q(err));
+		for (i = 0; i < npend; i++)
+			n[i] = -1;
+	}
+	if (p->p_flags & POLLER_DRY)
+		fflush(stdout);
+	for (i = 0; i < npend; i++) {
+		pl = pend[i];
+		if (n[i] == -1)
+			/* Nothing was stored: again soon, as after a failure. */
+			pl->pl_next = poller_backoff(poller_interval(p,
+			    pl->pl_cf), 1, (int64_t)time(NULL));
+		else
+			log_debug("feed=%s polled items=%zu new=%zu alerts=%d",
+			    pl->pl_cf->cf_name, pl->pl_nparsed, pl->pl_nitems,
+			    n[i]);
+		if (n[i] > 0 && p->p_outbox != NULL)
+			outbox_kick(p->p_outbox);
+		if (!pl->pl_feed->pf_removed && !pl->pl_state.sf_gone)
+			poller_schedule(pl->pl_feed, pl->pl_next);
+		poller_poll_end(pl);
+	}
+	free(n);
+	free(pend);
+}
+
+static void
+poller_flush_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	poller_flush(arg);
 }
 
 static void
@@ -832,7 +906,9 @@ poller_new(struct event_base *base, struct store *st, struct http *ht,
 	gen->pg_refs++;
 	p->p_flags = flags;
 	p->p_doc = rules_doc_new();
-	if ((p->p_idle_ev = event_new(base, -1, 0, poller_idle_cb, p)) == NULL)
+	if ((p->p_idle_ev = event_new(base, -1, 0, poller_idle_cb, p)) ==
+	    NULL || (p->p_flush_ev = evtimer_new(base, poller_flush_cb, p)) ==
+	    NULL)
 		abort();
 	return p;
 }
@@ -940,6 +1016,9 @@ poller_free(struct poller *p)
 
 	if (p == NULL)
 		return;
+	/* Polls that ended are stored, not dropped. */
+	poller_flush(p);
+	event_free(p->p_flush_ev);
 	for (i = 0; i < p->p_nfeeds; i++)
 		poller_pfeed_free(p->p_feeds[i]);
 	free(p->p_feeds);

@@ -88,6 +88,9 @@ enum store_stmt {
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
 	S_FEED_GET,
 	S_FEED_PUT,
 	S_FEED_LIST,
@@ -116,6 +119,9 @@ static const char *const store_sql[S_MAX] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT poll",
+	[S_RELEASE] = "RELEASE poll",
+	[S_ROLLBACK_TO] = "ROLLBACK TO poll",
 	[S_FEED_GET] = "SELECT " STORE_FEED_COLS " FROM feed WHERE name = ?1",
 	[S_FEED_PUT] = "INSERT INTO feed (name, " STORE_FEED_COLS ")"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
@@ -708,6 +714,28 @@ store_rollback(struct store *st)
 	if (sqlite3_get_autocommit(st->st_db))
 		return;
 	store_run(st, S_ROLLBACK, "rollback", NULL, 0);
+}
+
+int
+store_savepoint(struct store *st, char *err, size_t errlen)
+{
+	return store_run(st, S_SAVEPOINT, "savepoint", err, errlen);
+}
+
+int
+store_release(struct store *st, char *err, size_t errlen)
+{
+	return store_run(st, S_RELEASE, "release", err, errlen);
+}
+
+void
+store_rollback_savepoint(struct store *st)
+{
+	/* Undone, and the savepoint closed: the transaction goes on. */
+	if (sqlite3_get_autocommit(st->st_db))
+		return;
+	store_run(st, S_ROLLBACK_TO, "rollback to", NULL, 0);
+	store_run(st, S_RELEASE, "release", NULL, 0);
 }
 
 int

@@ -82,6 +82,14 @@ int		 store_begin(struct store *, char *err, size_t errlen);
 int		 store_commit(struct store *, char *err, size_t errlen);
 void		 store_rollback(struct store *);
 
+/*
+ * Within a transaction, one savepoint at a time: several polls share one
+ * transaction (one fsync) and each stays all-or-nothing.
+ */
+int		 store_savepoint(struct store *, char *err, size_t errlen);
+int		 store_release(struct store *, char *err, size_t errlen);
+void		 store_rollback_savepoint(struct store *);
+
 /* Within a transaction. */
 /* Marks (feed, key) seen: 1 if it is new, 0 if it was seen, -1 with err. */
 int		 store_item_add(struct store *, const char *feed,
