@@ -201,6 +201,7 @@ BENCH_DIR	?= $(BUILD)/bench
 BENCH_PORT	?= 18088
 BENCH_RUNS	?=
 BENCH_ONLY	?= parse,poll,match,idle,ready
+BENCH_IDLE_WAIT	?=
 BENCH_DEB_PKGS	= nginx-light sfeed newsboat hyperfine time curl libxml2-utils \
 		  python3 sqlite3 linux-perf valgrind
 
@@ -209,7 +210,8 @@ bench: newswatchd
 	python3 tests/bench/bench.py --bin ./newswatchd --shared $(SHARED) \
 		--dir $(BENCH_DIR) --port $(BENCH_PORT) --only $(BENCH_ONLY) \
 		$(if $(BENCH_QUICK),--quick) $(if $(BENCH_SLOW),--slow) \
-		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS))
+		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) \
+		$(if $(BENCH_IDLE_WAIT),--idle-wait $(BENCH_IDLE_WAIT))
 
 bench-deps:
 	@missing=$$(for p in $(BENCH_DEB_PKGS); do \
@@ -220,15 +222,6 @@ bench-deps:
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@# promtool checks /metrics; Debian ships it inside the prometheus
-	@# package, whose server we do not want installed and running.
-	@command -v promtool >/dev/null || { \
-		d=$$(mktemp -d) && cd $$d && \
-		apt-get download -qq prometheus >/dev/null 2>&1 && \
-		dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x ./usr/bin/promtool && \
-		install -m 755 usr/bin/promtool /usr/local/bin/promtool; \
-		rc=$$?; rm -rf $$d; \
-		[ $$rc -eq 0 ] || echo "deps: promtool not installed; /metrics is checked by the tests' own parser only"; }
 
 # Issue 7.  The kill test: CRASH_KILLS SIGKILLs at random moments, then
 # nothing lost, nothing doubled (`make check` runs a 20-kill version).
