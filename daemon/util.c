@@ -140,7 +140,7 @@ sbuf_adds(struct sbuf *sb, const char *s)
 }
 
 void
-sbuf_addc(struct sbuf *sb, char c)
+sbuf_addc_grow(struct sbuf *sb, char c)
 {
 	sbuf_grow(sb, 1);
 	sb->sb_buf[sb->sb_len++] = c;

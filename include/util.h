@@ -31,7 +31,18 @@ void	 sbuf_free(struct sbuf *);
 void	 sbuf_reset(struct sbuf *);
 void	 sbuf_add(struct sbuf *, const char *, size_t);
 void	 sbuf_adds(struct sbuf *, const char *);
-void	 sbuf_addc(struct sbuf *, char);
+void	 sbuf_addc_grow(struct sbuf *, char);
+
+/* Inline: parsers append byte by byte, and a call per byte showed in perf. */
+static inline void
+sbuf_addc(struct sbuf *sb, char c)
+{
+	if (sb->sb_len + 1 < sb->sb_cap) {
+		sb->sb_buf[sb->sb_len++] = c;
+		sb->sb_buf[sb->sb_len] = '\0';
+	} else
+		sbuf_addc_grow(sb, c);
+}
 void	 sbuf_printf(struct sbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 sbuf_vprintf(struct sbuf *, const char *, va_list);
