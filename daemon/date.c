@@ -21,7 +21,10 @@ struct date_name {
 	int		 dn_value;
 };
 
-/* Month names and abbreviations: English, French, German, Spanish, Italian. */
+/*
+ * Month names and abbreviations: English, French, German, Spanish,
+ * Italian, Portuguese, Dutch.
+ */
 static const struct date_name date_months[] = {
 	{ "jan", 1 }, { "january", 1 }, { "janvier", 1 }, { "januar", 1 },
 	{ "enero", 1 }, { "ene", 1 }, { "gennaio", 1 }, { "janv", 1 },
@@ -49,9 +52,17 @@ static const struct date_name date_months[] = {
 	{ "dec", 12 }, { "december", 12 }, { "décembre", 12 },
 	{ "decembre", 12 }, { "déc", 12 }, { "dezember", 12 }, { "dez", 12 },
 	{ "diciembre", 12 }, { "dic", 12 }, { "dicembre", 12 },
+	{ "fevereiro", 2 }, { "março", 3 }, { "marco", 3 }, { "maio", 5 },
+	{ "junho", 6 }, { "julho", 7 }, { "setembro", 9 }, { "outubro", 10 },
+	{ "out", 10 }, { "novembro", 11 }, { "dezembro", 12 },
+	{ "januari", 1 }, { "februari", 2 }, { "maart", 3 }, { "mrt", 3 },
+	{ "mei", 5 }, { "augustus", 8 },
 };
 
-/* Day names are skipped, but only known ones: anything else is garbage. */
+/*
+ * Day names are skipped, but only known ones: anything else is garbage.
+ * So are "de" and "del" ("7 de abril de 2004").
+ */
 static const char *const date_days[] = {
 	"mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu",
 	"thur", "thurs", "thursday", "fri", "friday", "sat", "saturday", "sun",
@@ -61,7 +72,16 @@ static const char *const date_days[] = {
 	"mo", "montag", "di", "dienstag", "mi", "mittwoch", "do", "donnerstag",
 	"fr", "freitag", "sa", "samstag", "so", "sonntag",
 	"lunes", "martes", "miércoles", "miercoles", "jueves", "viernes",
-	"sábado", "sabado", "domingo",
+	"sábado", "sabado", "domingo", "mar", "mié", "mie", "jue", "vie",
+	"sáb", "sab", "dom",
+	"lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi",
+	"giovedì", "giovedi", "venerdì", "venerdi", "sabato", "domenica",
+	"gio",
+	"segunda", "seg", "terça", "terca", "ter", "quarta", "qua", "quinta",
+	"qui", "sexta", "sex", "feira",
+	"maandag", "ma", "dinsdag", "woensdag", "wo", "donderdag", "vrijdag",
+	"vr", "zaterdag", "za", "zondag", "zo",
+	"de", "del",
 };
 
 /*
@@ -83,6 +103,11 @@ static const struct date_name date_zones[] = {
 	{ "mst", -420 }, { "mdt", -360 }, { "mt", -420 },
 	{ "pst", -480 }, { "pdt", -420 }, { "pt", -480 },
 	{ "akst", -540 }, { "akdt", -480 }, { "hst", -600 },
+	/* German MEZ/MESZ; French Canada's heure normale/avancée. */
+	{ "mez", 60 }, { "mesz", 120 },
+	{ "hna", -240 }, { "haa", -180 }, { "hne", -300 }, { "hae", -240 },
+	{ "hnc", -360 }, { "hac", -300 }, { "hnr", -420 }, { "har", -360 },
+	{ "hnp", -480 }, { "hap", -420 }, { "hnt", -210 }, { "hat", -150 },
 };
 
 struct date_tm {
@@ -191,11 +216,26 @@ date_offset(const char **sp, int *off)
 	return 0;
 }
 
+static int
+date_lookup(const struct date_name *t, size_t n, const char *w, int *v)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(t[i].dn_name, w) == 0) {
+			*v = t[i].dn_value;
+			return 0;
+		}
+	return -1;
+}
+
 /* ISO 8601 / RFC 3339 / W3C-DTF, with missing parts defaulting to 1 / 0. */
 static int64_t
 date_iso(const char *s)
 {
 	struct date_tm	 tm = { 0, 1, 1, 0, 0, 0, 0 };
+	char		 w[8];
+	size_t		 n;
 	int		 basic;
 
 	if ((tm.tm_y = date_digits(&s, 4)) < 0)
@@ -237,7 +277,17 @@ date_iso(const char *s)
 		s++;
 	if (*s == 'Z' || *s == 'z')
 		s++;
-	else if (*s != '\0' && date_offset(&s, &tm.tm_off) == -1)
+	else if (isalpha((unsigned char)*s)) {
+		/* "2004-01-01 19:48 EST", "… CEST" */
+		for (n = 0; isalpha((unsigned char)s[n]) && n + 1 < sizeof(w);
+		    n++)
+			w[n] = s[n];
+		w[n] = '\0';
+		if (date_lookup(date_zones, NELEM(date_zones), w,
+		    &tm.tm_off) == -1)
+			return DATE_NONE;
+		s += n;
+	} else if (*s != '\0' && date_offset(&s, &tm.tm_off) == -1)
 		return DATE_NONE;
 	while (isspace((unsigned char)*s))
 		s++;
@@ -247,16 +297,14 @@ date_iso(const char *s)
 }
 
 static int
-date_lookup(const struct date_name *t, size_t n, const char *w, int *v)
+date_isday(const char *w)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++)
-		if (strcasecmp(t[i].dn_name, w) == 0) {
-			*v = t[i].dn_value;
-			return 0;
-		}
-	return -1;
+	for (i = 0; i < NELEM(date_days); i++)
+		if (strcasecmp(date_days[i], w) == 0)
+			return 1;
+	return 0;
 }
 
 static int
@@ -295,6 +343,7 @@ date_rfc822(const char *s)
 	char		 w[32];
 	size_t		 n;
 	int		 v, havetime = 0, havezone = 0, pm = -1, ylen = 0;
+	int		 depth;
 	int64_t		 t;
 
 	for (;;) {
@@ -303,6 +352,20 @@ date_rfc822(const char *s)
 			s++;
 		if (*s == '\0')
 			break;
+		/* RFC 822 comments: "+0100 (CET)", JavaScript's "(Central …)". */
+		if (*s == '(') {
+			depth = 0;
+			do {
+				if (*s == '(')
+					depth++;
+				else if (*s == ')')
+					depth--;
+				s++;
+			} while (*s != '\0' && depth > 0);
+			if (depth > 0)
+				return DATE_NONE;
+			continue;
+		}
 		if (isdigit((unsigned char)*s)) {
 			for (n = 0, v = 0; isdigit((unsigned char)s[n]); n++)
 				if (n < 9)
@@ -361,6 +424,10 @@ date_rfc822(const char *s)
 		s += n;
 		if (*s == '.')
 			s++;
+		/* "mar," first is Tuesday (fr, es), not March. */
+		if (*s == ',' && tm.tm_d == -1 && tm.tm_mo == -1 &&
+		    date_isday(w))
+			continue;
 		if (tm.tm_mo == -1 &&
 		    date_lookup(date_months, NELEM(date_months), w, &v) == 0) {
 			tm.tm_mo = v;
@@ -378,10 +445,7 @@ date_rfc822(const char *s)
 				tm.tm_off += v;
 			continue;
 		}
-		for (n = 0; n < NELEM(date_days); n++)
-			if (strcasecmp(date_days[n], w) == 0)
-				break;
-		if (n == NELEM(date_days))
+		if (!date_isday(w))
 			return DATE_NONE;
 	}
 	if (tm.tm_y == -1 || tm.tm_mo == -1 || tm.tm_d == -1)
@@ -400,11 +464,36 @@ date_rfc822(const char *s)
 	return t;
 }
 
+/*
+ * Unix time, as some feeds and most JSON APIs give it: 9 or 10 digits
+ * are seconds (1973 to 2286), 12 or 13 milliseconds; a fraction is
+ * dropped.  Fewer digits are a year or an ISO 8601 basic date.
+ */
+static int64_t
+date_unix(const char *s)
+{
+	int64_t		t = 0;
+	size_t		n, i, frac;
+
+	n = strspn(s, "0123456789");
+	if (n != 9 && n != 10 && n != 12 && n != 13)
+		return DATE_NONE;
+	i = n;
+	if (s[i] == '.' && (frac = strspn(s + i + 1, "0123456789")) > 0)
+		i += 1 + frac;
+	if (s[i] != '\0')
+		return DATE_NONE;
+	for (i = 0; i < n; i++)
+		t = t * 10 + (s[i] - '0');
+	return n <= 10 ? t : t / 1000;
+}
+
 int64_t
 date_parse(const char *s)
 {
 	char		 buf[128];
 	size_t		 n;
+	int64_t		 t;
 
 	if (s == NULL)
 		return DATE_NONE;
@@ -417,6 +506,8 @@ date_parse(const char *s)
 		return DATE_NONE;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+	if ((t = date_unix(buf)) != DATE_NONE)
+		return t;
 	if (n >= 4 && isdigit((unsigned char)buf[0]) &&
 	    isdigit((unsigned char)buf[1]) && isdigit((unsigned char)buf[2]) &&
 	    isdigit((unsigned char)buf[3]))

@@ -956,6 +956,11 @@ html_sanitize(const char *html, size_t len, const char *base)
 			p = *q == '>' ? q + 1 : q;
 			continue;
 		}
+		/* SGML's "<>" and "</>" repeat the last tag: dropped. */
+		if (p[1] == '>' || (p[1] == '/' && p[2] == '>')) {
+			p += p[1] == '>' ? 2 : 3;
+			continue;
+		}
 		if (hs.hs_drop == 0)
 			sbuf_addc(&hs.hs_out, '<');
 		p++;

@@ -1,22 +1,23 @@
 /*
- * feed_int.h: what feed.c and feed_util.c share; not for other modules.
+ * feed_int.h: what the feed parser's files share (feed.c, feed_sax.c,
+ * feed_util.c, feed_input.c, feed_json.c); not for other modules.
  */
 #ifndef NEWSWATCH_FEED_INT_H
 #define NEWSWATCH_FEED_INT_H
 
 #include <stddef.h>
 
+#include <libxml/parser.h>
 #include <libxml/xmlstring.h>
 
 #include "feed.h"
+#include "util.h"
 
 /*
  * A JSON Feed cannot stream: it is held whole, up to what the caller
  * lets through (max_size) and never past this.
  */
 #define FEED_MAX_JSON	(64 * 1024 * 1024)
-
-struct sbuf;
 
 #define NS_ATOM10	"http://www.w3.org/2005/Atom"
 #define NS_ATOM03	"http://purl.org/atom/ns#"
@@ -49,6 +50,85 @@ struct feed_map {
 	enum feed_field	 fm_field;
 	int		 fm_prio;	/* a higher one replaces a lower */
 };
+
+/* Deeper elements are still parsed but take no part in xml:base. */
+#define FEED_MAX_DEPTH	256
+/*
+ * Entities made for HTML names: a hash table, so that a million
+ * references cost a million lookups.  The HTML5 list has 2,231 names;
+ * past FEED_ENT_MAX distinct names the document is refused.
+ */
+#define FEED_ENT_SLOTS	4096
+#define FEED_ENT_MAX	2560
+
+enum feed_kind { KIND_NONE, KIND_RSS, KIND_RDF, KIND_ATOM, KIND_CDF };
+
+/* How a field's text is read. */
+enum feed_mode { M_TEXT, M_HTML, M_XHTML, M_BASE64 };
+
+/* One field of the item (or feed) being built. */
+struct feed_val {
+	char	*fv_str;
+	int	 fv_prio;
+};
+
+struct feed_parser {
+	xmlParserCtxtPtr	 fp_ctx;
+	xmlSAXHandler		 fp_sax;
+	char			*fp_url;
+	struct feed_input	*fp_in;		/* bytes -> UTF-8 for libxml2 */
+	struct sbuf		 fp_buf;	/* its output of one push */
+	struct sbuf		 fp_json;	/* a JSON Feed, held whole */
+	int			 fp_done;	/* the root element ended */
+	feed_item_cb		*fp_cb;
+	void			*fp_arg;
+	struct feed_meta	 fp_meta;
+	enum feed_kind		 fp_kind;
+	int			 fp_root;	/* a feed root was seen */
+	char			*fp_rootns;	/* its namespace counts as core */
+	int			 fp_refused;	/* entities declared */
+	int			 fp_failed;
+	char			 fp_err[160];
+	size_t			 fp_nitems;
+	int			 fp_depth;
+	char			*fp_base[FEED_MAX_DEPTH];
+
+	/* Where we are. */
+	int			 fp_chan_depth;	/* channel or feed element */
+	int			 fp_item_depth;	/* 0: not in an item */
+	int			 fp_author_depth;
+	int			 fp_group_depth;	/* media:group */
+
+	/* The field being read. */
+	enum feed_field		 fp_field;
+	int			 fp_field_depth;
+	int			 fp_field_prio;
+	enum feed_mode		 fp_mode;
+	int			 fp_strip_div;	/* 1: may drop a wrapping div, 2: did */
+	struct sbuf		 fp_text;
+	char			*fp_field_base;
+
+	/* The item being built. */
+	struct feed_val		 fp_v[F_AEMAIL + 1];
+	int			 fp_guid_link;	/* guid is a permalink */
+	char			**fp_cats;
+	size_t			 fp_ncats;
+	char			*fp_about;
+	struct feed_val		 fp_fv[F_AEMAIL + 1];	/* feed level */
+
+	/* Entities handed to libxml for HTML names, freed with the parser. */
+	xmlEntityPtr		*fp_ents;	/* hash table, FEED_ENT_SLOTS */
+	size_t			 fp_nents;
+};
+
+/* The SAX layer (feed_sax.c), for feed.c. */
+void			 feed_sax_setup(xmlSAXHandler *);
+void			 feed_fail(struct feed_parser *, const char *);
+void			 feed_val_set(struct feed_val *, char *, int);
+void			 feed_item_reset(struct feed_parser *);
+void			 feed_field_end(struct feed_parser *);
+void			 feed_author_flush(struct feed_parser *);
+void			 feed_item_end(struct feed_parser *);
 
 int			 feed_core_ns(const char *);
 const struct feed_map	*feed_lookup(const char *, const char *);

@@ -240,6 +240,67 @@ test_format(void **state)
 	assert_string_equal(buf, "1969-12-31T23:59:59Z");
 }
 
+static void
+test_unix_seconds(void **state)
+{
+	(void)state;
+	assert_date("1073000000", "2004-01-01T23:33:20Z");
+	assert_date(" 1073000000.75 ", "2004-01-01T23:33:20Z");
+	assert_date("123456789", "1973-11-29T21:33:09Z");
+	/* milliseconds, as JavaScript gives them */
+	assert_date("1073000000999", "2004-01-01T23:33:20Z");
+	/* a year, an ISO basic date, and lengths that are neither */
+	assert_date("20040101", "2004-01-01T00:00:00Z");
+	assert_none("12345678901");
+	assert_none("1073000000 GMT");
+	assert_none("1073000000.");
+}
+
+static void
+test_rfc822_comment(void **state)
+{
+	(void)state;
+	assert_date("Thu, 01 Jan 2004 19:48:21 +0100 (CET)",
+	    "2004-01-01T18:48:21Z");
+	/* JavaScript's Date.toString() */
+	assert_date("Thu Jan 01 2004 19:48:21 GMT+0100 "
+	    "(Central European Standard Time)", "2004-01-01T18:48:21Z");
+	assert_date("Thu, 01 Jan 2004 (a (nested) one) 19:48 GMT",
+	    "2004-01-01T19:48:00Z");
+	assert_none("Thu, 01 Jan 2004 19:48 GMT (");
+}
+
+static void
+test_rfc822_more_languages(void **state)
+{
+	(void)state;
+	/* "mar," first is Tuesday, not March (French, Spanish) */
+	assert_date("mar, 06 abr 2004 10:00:00 GMT", "2004-04-06T10:00:00Z");
+	assert_date("Mar, 06 Apr 2004 10:00:00 GMT", "2004-04-06T10:00:00Z");
+	assert_date("Mar 6, 2004", "2004-03-06T00:00:00Z");
+	/* Italian, Portuguese, Dutch */
+	assert_date("mercoledì, 7 aprile 2004 10:00 CEST",
+	    "2004-04-07T08:00:00Z");
+	assert_date("qua, 07 out 2004 10:00:00 -0300", "2004-10-07T13:00:00Z");
+	assert_date("quarta-feira, 7 de abril 2004", "2004-04-07T00:00:00Z");
+	assert_date("wo, 07 mrt 2004 10:00:00 +0100", "2004-03-07T09:00:00Z");
+}
+
+static void
+test_more_zones(void **state)
+{
+	(void)state;
+	/* German and French-Canadian names */
+	assert_date("Do, 01 Jan 2004 19:48:21 MEZ", "2004-01-01T18:48:21Z");
+	assert_date("jeu, 01 juil 2004 19:48:21 MESZ", "2004-07-01T17:48:21Z");
+	assert_date("jeu, 01 janv 2004 19:48 HNE", "2004-01-02T00:48:00Z");
+	assert_date("jeu, 01 juil 2004 19:48 HAE", "2004-07-01T23:48:00Z");
+	/* a zone name after an ISO 8601 time */
+	assert_date("2004-01-01 19:48:21 EST", "2004-01-02T00:48:21Z");
+	assert_date("2004-07-01T19:48 CEST", "2004-07-01T17:48:00Z");
+	assert_none("2004-01-01 19:48:21 XYZ");
+}
+
 int
 main(void)
 {
@@ -265,6 +326,10 @@ main(void)
 		cmocka_unit_test(test_calendar),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_unix_seconds),
+		cmocka_unit_test(test_rfc822_comment),
+		cmocka_unit_test(test_rfc822_more_languages),
+		cmocka_unit_test(test_more_zones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -786,6 +786,30 @@ test_namespaced_rss(void **state)
 }
 
 static void
+test_media_group(void **state)
+{
+	struct run	r;
+
+	(void)state;
+	/* Media RSS: media:description inside media:group is a summary */
+	run_str(&r, "<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\">"
+	    "<channel><item><media:group><media:title>T</media:title>"
+	    "<media:description>D</media:description>"
+	    "<media:content url=\"http://e.test/v\"/></media:group>"
+	    "<link>http://e.test/i</link></item><item><title>2</title>"
+	    "<media:group/><description>S</description></item>"
+	    "</channel></rss>");
+	assert_int_equal(r.r_got->n, 2);
+	assert_string_equal(r.r_got->items[0].fi_title, "T");
+	assert_string_equal(r.r_got->items[0].fi_summary, "D");
+	assert_string_equal(r.r_got->items[0].fi_link, "http://e.test/i");
+	/* an item's own fields still win */
+	assert_string_equal(r.r_got->items[1].fi_title, "2");
+	assert_string_equal(r.r_got->items[1].fi_summary, "S");
+	run_free(&r);
+}
+
+static void
 test_cdf(void **state)
 {
 	struct run	r;
@@ -858,6 +882,7 @@ main(void)
 		cmocka_unit_test(test_windows1252),
 		cmocka_unit_test(test_markup_in_text),
 		cmocka_unit_test(test_namespaced_rss),
+		cmocka_unit_test(test_media_group),
 		cmocka_unit_test(test_cdf),
 		cmocka_unit_test(test_many_entity_names),
 	};

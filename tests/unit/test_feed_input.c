@@ -143,7 +143,8 @@ input_run(const char *doc, size_t len, size_t chunk, const char *charset)
 	}
 	feed_input_push(fi, NULL, 0, 1, &out);
 	feed_input_free(fi);
-	return sbuf_detach(&out);
+	/* The buffer is handed over as is (sbuf_detach() would allocate). */
+	return out.sb_buf;
 }
 
 static void

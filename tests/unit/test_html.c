@@ -183,6 +183,8 @@ test_sanitize_edges(void **state)
 	assert_clean("<![CDATA[x]]>", NULL, "&lt;![CDATA[x]]>");
 	/* an unclosed script swallows the rest, never shows it */
 	assert_clean("a<script>alert(1)", NULL, "a");
+	/* SGML's empty tags "<>" and "</>" go, as in feedparser */
+	assert_clean("a<>b</>c", NULL, "abc");
 }
 
 int
