@@ -45,7 +45,7 @@ endif
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
 PURE		= util conf conf_set conf_opml date html text rules rules_match feed feed_sax feed_util feed_input feed_json alert
 ADAPTERS	= log store http sink metrics notify
-ORCH		= poller outbox
+ORCH		= poller poller_poll outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
 OBJS		= $(MODULES:%=$(BUILD)/%.o)
 
