@@ -32,6 +32,12 @@ static void	poller_defer(struct poll *);
 
 /* ------------------------------------------------------------- matching */
 
+static char *
+poller_dup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
 static void
 poller_hit_cb(void *arg, unsigned wl, const char *const *words, size_t nwords)
 {
@@ -41,7 +47,7 @@ poller_hit_cb(void *arg, unsigned wl, const char *const *words, size_t nwords)
 	const struct feed_item		*it = pl->pl_cur;
 	struct pitem			*pi = &pl->pl_items[pl->pl_nitems - 1];
 	struct palert			*pa;
-	struct alert			 a;
+	struct sbuf			 sb;
 	size_t				 i;
 
 	if (wl >= cfg->c_nwatchlists)
@@ -49,34 +55,55 @@ poller_hit_cb(void *arg, unsigned wl, const char *const *words, size_t nwords)
 	w = &cfg->c_watchlists[wl];
 	if (!conf_watchlist_wants(w, pl->pl_cf->cf_name))
 		return;
+	if (pi->pi_nalerts == 0) {
+		pi->pi_title = poller_dup(it->fi_title);
+		pi->pi_link = poller_dup(it->fi_link);
+		pi->pi_author = poller_dup(it->fi_author);
+		/* RSS 1.0 and others only say dc:date (updated): better than none. */
+		pi->pi_published = it->fi_published != DATE_NONE ?
+		    it->fi_published : it->fi_updated;
+		if (pl->pl_cur_summary != NULL) {
+			sbuf_init(&sb);
+			text_truncate(&sb, pl->pl_cur_summary, ALERT_SUMMARY_MAX);
+			pi->pi_summary = sbuf_detach(&sb);
+			sbuf_free(&sb);
+		}
+	}
 	pi->pi_alerts = xreallocarray(pi->pi_alerts, pi->pi_nalerts + 1,
 	    sizeof(*pi->pi_alerts));
 	pa = &pi->pi_alerts[pi->pi_nalerts++];
 	memset(pa, 0, sizeof(*pa));
-	pa->pa_watchlist = xstrdup(w->cw_name);
+	pa->pa_wl = w;
 	alert_make_id(w->cw_name, pl->pl_cf->cf_name, pl->pl_cur_key,
 	    pa->pa_id);
+	pa->pa_words = xcalloc(nwords, sizeof(char *));
+	for (i = 0; i < nwords; i++)
+		pa->pa_words[i] = xstrdup(words[i]);
+	pa->pa_nwords = nwords;
+}
+
+/* The alert JSON of one hit, as users receive it; to free. */
+static char *
+poller_alert_json(const struct poll *pl, const struct pitem *pi,
+    const struct palert *pa)
+{
+	struct alert	a;
+
 	memset(&a, 0, sizeof(a));
 	memcpy(a.a_id, pa->pa_id, sizeof(a.a_id));
-	a.a_watchlist = w->cw_name;
-	a.a_matched = words;
-	a.a_nmatched = nwords;
+	a.a_watchlist = pa->pa_wl->cw_name;
+	a.a_matched = (const char *const *)pa->pa_words;
+	a.a_nmatched = pa->pa_nwords;
 	a.a_feed_name = pl->pl_cf->cf_name;
 	a.a_feed_url = pl->pl_cf->cf_url;
-	a.a_item_id = pl->pl_cur_key;
-	a.a_title = it->fi_title;
-	a.a_link = it->fi_link;
-	/* RSS 1.0 and others only say dc:date (updated): better than none. */
-	a.a_published = it->fi_published != DATE_NONE ? it->fi_published :
-	    it->fi_updated;
-	a.a_author = it->fi_author;
-	a.a_summary = pl->pl_cur_summary;
+	a.a_item_id = pi->pi_key;
+	a.a_title = pi->pi_title;
+	a.a_link = pi->pi_link;
+	a.a_published = pi->pi_published;
+	a.a_author = pi->pi_author;
+	a.a_summary = pi->pi_summary;
 	a.a_detected_at = pl->pl_now;
-	pa->pa_json = alert_to_json(&a);
-	pa->pa_sinks = xcalloc(w->cw_nnotify, sizeof(char *));
-	for (i = 0; i < w->cw_nnotify; i++)
-		pa->pa_sinks[i] = xstrdup(w->cw_notify[i]);
-	pa->pa_nsinks = w->cw_nnotify;
+	return alert_to_json(&a);
 }
 
 char *
@@ -265,12 +292,14 @@ poller_poll_free(struct poll *pl)
 		for (j = 0; j < pi->pi_nalerts; j++) {
 			struct palert	*pa = &pi->pi_alerts[j];
 
-			free(pa->pa_watchlist);
-			free(pa->pa_json);
-			for (k = 0; k < pa->pa_nsinks; k++)
-				free(pa->pa_sinks[k]);
-			free(pa->pa_sinks);
+			for (k = 0; k < pa->pa_nwords; k++)
+				free(pa->pa_words[k]);
+			free(pa->pa_words);
 		}
+		free(pi->pi_title);
+		free(pi->pi_link);
+		free(pi->pi_author);
+		free(pi->pi_summary);
 		free(pi->pi_alerts);
 		free(pi->pi_key);
 		free(pi->pi_norm_link);
@@ -312,25 +341,29 @@ poller_write(struct poll *pl)
 			continue;	/* twice in one document */
 		for (j = 0; j < pi->pi_nalerts; j++) {
 			struct palert	*pa = &pi->pi_alerts[j];
+			const struct conf_watchlist *w = pa->pa_wl;
+			char		*json;
 
 			/* The same story from another feed: once per list. */
-			if ((r = store_story_claim(p->p_store, pa->pa_watchlist,
+			if ((r = store_story_claim(p->p_store, w->cw_name,
 			    pi->pi_norm_link, pi->pi_norm_title, pl->pl_now,
 			    err, sizeof(err))) == -1)
 				goto rollback;
 			if (r == 0) {
 				log_debug("feed=%s alert=%s duplicate "
 				    "watchlist=%s", feed, pa->pa_id,
-				    log_q(pa->pa_watchlist));
+				    log_q(w->cw_name));
 				continue;
 			}
-			if (store_alert_add(p->p_store, pa->pa_id,
-			    pa->pa_watchlist, pa->pa_json,
-			    (const char *const *)pa->pa_sinks, pa->pa_nsinks,
-			    pl->pl_now, err, sizeof(err)) == -1)
+			json = poller_alert_json(pl, pi, pa);
+			r = store_alert_add(p->p_store, pa->pa_id, w->cw_name,
+			    json, (const char *const *)w->cw_notify,
+			    w->cw_nnotify, pl->pl_now, err, sizeof(err));
+			if (r != -1 && (p->p_flags & POLLER_DRY))
+				printf("%s\n", json);
+			free(json);
+			if (r == -1)
 				goto rollback;
-			if (p->p_flags & POLLER_DRY)
-				printf("%s\n", pa->pa_json);
 			nalerts++;
 		}
 	}

@@ -17,6 +17,7 @@
 #include "util.h"
 
 struct conf_feed;
+struct conf_watchlist;
 struct feed_item;
 struct feed_parser;
 struct metrics;
@@ -37,13 +38,16 @@ struct pfeed {
 	int		 pf_removed;	/* gone from the config while in flight */
 };
 
-/* An alert made from a new item, waiting for the poll's transaction. */
+/*
+ * An alert of a new item, waiting for the poll's transaction.  Its JSON is
+ * made only then (a duplicate story needs none), from the item's fields,
+ * which the item keeps once for all its alerts.
+ */
 struct palert {
-	char		*pa_watchlist;
+	const struct conf_watchlist *pa_wl;	/* alive: the poll holds its gen */
 	char		 pa_id[ALERT_ID_LEN + 1];
-	char		*pa_json;
-	char		**pa_sinks;
-	size_t		 pa_nsinks;
+	char		**pa_words;
+	size_t		 pa_nwords;
 };
 
 /* An item not seen before: marked seen in the poll's transaction. */
@@ -53,6 +57,12 @@ struct pitem {
 	char		*pi_norm_title;
 	struct palert	*pi_alerts;
 	size_t		 pi_nalerts;
+	/* Kept only once it has an alert. */
+	char		*pi_title;
+	char		*pi_link;
+	char		*pi_author;
+	char		*pi_summary;	/* plain text, cut */
+	int64_t		 pi_published;
 };
 
 struct poll {
