@@ -200,7 +200,7 @@ fuzz: $(FUZZ_BINS)
 BENCH_DIR	?= $(BUILD)/bench
 BENCH_PORT	?= 18088
 BENCH_RUNS	?=
-BENCH_ONLY	?= parse,poll,match,idle,ready
+BENCH_ONLY	?= parse,bigmem,poll,match,idle,ready
 BENCH_IDLE_WAIT	?=
 BENCH_DEB_PKGS	= nginx-light sfeed newsboat hyperfine time curl libxml2-utils \
 		  python3 sqlite3 linux-perf valgrind

@@ -53,11 +53,18 @@ feed_parser_new(const char *base_url, const char *charset, feed_item_cb *cb,
 	fp->fp_cb = cb;
 	fp->fp_arg = arg;
 	fp->fp_guid_link = 1;
+	fp->fp_max_items = FEED_MAX_ITEMS;
 	sbuf_init(&fp->fp_buf);
 	sbuf_init(&fp->fp_json);
 	sbuf_init(&fp->fp_text);
 	feed_sax_setup(&fp->fp_sax);
 	return fp;
+}
+
+void
+feed_parser_set_max_items(struct feed_parser *fp, size_t n)
+{
+	fp->fp_max_items = n;
 }
 
 static int

@@ -341,7 +341,7 @@ feed_item_end(struct feed_parser *fp)
 	struct feed_item	 it;
 	struct feed_val		*v = fp->fp_v;
 
-	if (fp->fp_nitems >= FEED_MAX_ITEMS) {
+	if (fp->fp_max_items > 0 && fp->fp_nitems >= fp->fp_max_items) {
 		feed_item_reset(fp);
 		return;
 	}

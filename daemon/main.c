@@ -135,6 +135,7 @@ main_fetch_data(void *arg, const struct http_response *r, const char *buf,
 		}
 		mf->mf_parser = feed_parser_new(mf->mf_source, charset,
 		    mf->mf_cb, mf->mf_arg);
+		feed_parser_set_max_items(mf->mf_parser, 0);
 		free(charset);
 	}
 	if (feed_parser_push(mf->mf_parser, buf, len, mf->mf_err,
@@ -217,6 +218,8 @@ main_fetch(const char *source, feed_item_cb *cb, void *arg,
 			return -1;
 		}
 		mf.mf_parser = feed_parser_new(source, NULL, cb, arg);
+		/* Nothing is kept per item here: no cap on how many. */
+		feed_parser_set_max_items(mf.mf_parser, 0);
 		while (!mf.mf_failed && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
 			if (feed_parser_push(mf.mf_parser, buf, n, mf.mf_err,
 			    sizeof(mf.mf_err)) == -1)

@@ -55,6 +55,12 @@ struct feed_parser;
  */
 struct feed_parser *feed_parser_new(const char *base_url, const char *charset,
 		    feed_item_cb *cb, void *arg);
+/*
+ * Items handed out at the most (FEED_MAX_ITEMS unless set; 0: no limit,
+ * as --parse, which keeps nothing, can afford).  Items past it are
+ * parsed and dropped.
+ */
+void		 feed_parser_set_max_items(struct feed_parser *, size_t);
 /* Returns 0, or -1 with err filled once the document cannot go on. */
 int		 feed_parser_push(struct feed_parser *, const char *buf,
 		    size_t len, char *err, size_t errlen);

@@ -80,6 +80,7 @@ struct feed_parser {
 	struct sbuf		 fp_buf;	/* its output of one push */
 	struct sbuf		 fp_json;	/* a JSON Feed, held whole */
 	int			 fp_done;	/* the root element ended */
+	size_t			 fp_max_items;	/* 0: no limit */
 	feed_item_cb		*fp_cb;
 	void			*fp_arg;
 	struct feed_meta	 fp_meta;

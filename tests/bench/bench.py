@@ -203,6 +203,36 @@ class Bench:
         self.bench("parse-xmllint-stream", "parse-floor", "xmllint --stream",
                    f"xmllint --stream --noout {big}", runs=r, items=bi)
 
+    def w_bigmem(self):
+        """issue 3, point 8: a 100 MB feed of 200,000 items parses in
+        bounded memory (peak RSS < 16 MiB): items are handed on and freed."""
+        path = os.path.join(self.a.dir, "work", "huge-200000.xml")
+        if not os.path.exists(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            words = ("latvia nato troops canada riga baltic defence minister "
+                     "europe alliance market winter election border").split()
+            n = 200000
+            # ~330 bytes of description per item: 200,000 items make ~100 MB.
+            with open(path + ".tmp", "w") as f:
+                f.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">'
+                        "<channel><title>Huge</title><link>http://example.org/</link>\n")
+                for i in range(n):
+                    desc = " ".join(words[(i * 7 + k * 3) % len(words)]
+                                    for k in range(44))
+                    f.write("<item><title>Item %d</title><link>http://example.org/a/%d"
+                            "</link><guid>g%d</guid><pubDate>Fri, 21 Jan 2022 14:12:00"
+                            " GMT</pubDate><description>&lt;p&gt;%s&lt;/p&gt;"
+                            "</description></item>\n" % (i, i, i, desc))
+                f.write("</channel></rss>\n")
+            os.rename(path + ".tmp", path)
+        mb = os.path.getsize(path) / 1e6
+        r = self.bench("bigmem-newswatchd", "bigmem", "newswatchd",
+                       f"{self.bin} --parse {path} > /dev/null", runs=1,
+                       items=200000)
+        self.notes.append(f"bigmem: {mb:.0f} MB, 200,000 items: peak RSS "
+                          f"{r['rss']:.1f} MiB (target < 16 MiB: "
+                          f"{'met' if r['rss'] < 16 else 'NOT met'})")
+
     def nw_poll(self, n, warm=True):
         d, c = self.conf(f"newswatchd-{n}", feeds=self.urls(n))
         ni = self.items(n)
@@ -512,7 +542,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--slow", action="store_true", help="newsboat at 5,000 feeds too")
     ap.add_argument("--runs", type=int)
-    ap.add_argument("--only", default="parse,poll,match,idle,ready")
+    ap.add_argument("--only", default="parse,bigmem,poll,match,idle,ready")
     ap.add_argument("--bin", default="./newswatchd")
     ap.add_argument("--shared", default="../shared")
     ap.add_argument("--dir", default="build/bench")

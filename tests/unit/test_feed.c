@@ -855,6 +855,43 @@ test_many_entity_names(void **state)
 	sbuf_free(&doc);
 }
 
+static void
+count_cb(void *arg, const struct feed_item *it)
+{
+	(void)it;
+	(*(size_t *)arg)++;
+}
+
+/* FEED_MAX_ITEMS bounds what the daemon keeps; --parse lifts it. */
+static void
+test_max_items(void **state)
+{
+	struct feed_parser	*fp;
+	struct sbuf		 sb;
+	char			 err[256];
+	size_t			 n, i, lim;
+
+	(void)state;
+	sbuf_init(&sb);
+	sbuf_adds(&sb, "<rss version=\"2.0\"><channel><title>t</title>");
+	for (i = 0; i < FEED_MAX_ITEMS + 5; i++)
+		sbuf_printf(&sb, "<item><guid>g%zu</guid></item>", i);
+	sbuf_adds(&sb, "</channel></rss>");
+	for (lim = 0; lim < 2; lim++) {
+		n = 0;
+		fp = feed_parser_new("http://example.org/", NULL, count_cb, &n);
+		if (lim == 0)
+			feed_parser_set_max_items(fp, 0);
+		assert_int_equal(feed_parser_push(fp, sb.sb_buf, sb.sb_len, err,
+		    sizeof(err)), 0);
+		assert_int_equal(feed_parser_finish(fp, err, sizeof(err)), 0);
+		assert_int_equal(n, lim == 0 ? FEED_MAX_ITEMS + 5 :
+		    FEED_MAX_ITEMS);
+		feed_parser_free(fp);
+	}
+	sbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -885,6 +922,7 @@ main(void)
 		cmocka_unit_test(test_media_group),
 		cmocka_unit_test(test_cdf),
 		cmocka_unit_test(test_many_entity_names),
+		cmocka_unit_test(test_max_items),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
