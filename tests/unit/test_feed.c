@@ -864,7 +864,7 @@ count_cb(void *arg, const struct feed_item *it)
 
 /* FEED_MAX_ITEMS bounds what the daemon keeps; --parse lifts it. */
 static void
-test_max_items(void **state)
+test_max_items_lifted(void **state)
 {
 	struct feed_parser	*fp;
 	struct sbuf		 sb;
@@ -922,7 +922,7 @@ main(void)
 		cmocka_unit_test(test_media_group),
 		cmocka_unit_test(test_cdf),
 		cmocka_unit_test(test_many_entity_names),
-		cmocka_unit_test(test_max_items),
+		cmocka_unit_test(test_max_items_lifted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
