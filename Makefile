@@ -157,17 +157,30 @@ clean:
 # feed parser when $(SHARED) is there; new inputs go to build-fuzz/.
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
-FUZZ_TARGETS	= feed date entity
+FUZZ_TARGETS	= feed date entity rules conf
 FUZZ_feed	= feed feed_sax feed_util feed_input feed_json date html text util
 FUZZ_date	= date util
 FUZZ_entity	= html util
+FUZZ_rules	= rules rules_match text html util
+FUZZ_conf	= conf conf_set conf_opml util
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		  -fno-omit-frame-pointer
 FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) -Wno-format-nonliteral -g -O1 \
-		  -Iinclude $(PKG_CFLAGS) $(FUZZ_SAN)
+		  -Iinclude $(PKG_CFLAGS) $(FUZZ_SAN) -DNEWSWATCH_VERSION='"$(VERSION)"'
 FUZZ_BINS	= $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-deps
+FUZZ_DEB_PKGS	= clang libclang-rt-14-dev
+fuzz-deps:
+	@missing=$$(for p in $(FUZZ_DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "fuzz-deps: installing $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
 build-fuzz:
 	@mkdir -p build-fuzz
 
@@ -182,7 +195,7 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build-fuzz/corpus/$$t; \
-		seeds=tests/fuzz/corpus/$$t; \
+		seeds=; [ -d tests/fuzz/corpus/$$t ] && seeds=tests/fuzz/corpus/$$t; \
 		if [ $$t = feed ] && [ -d $(SHARED)/conformance/feedparser ]; then \
 			seeds="$$seeds $(SHARED)/conformance/feedparser"; fi; \
 		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
