@@ -695,6 +695,22 @@ http_check_done(struct http *ht)
 	http_pump(ht);
 }
 
+char *
+http_charset(const char *ct)
+{
+	const char	*p, *e;
+
+	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
+		return NULL;
+	p += 8;
+	if (*p == '"' || *p == '\'')
+		p++;
+	for (e = p; *e && *e != ';' && *e != '"' && *e != '\'' && *e != ' ';
+	    e++)
+		;
+	return e > p ? xstrndup(p, (size_t)(e - p)) : NULL;
+}
+
 /* ----------------------------------------------------------- host pauses */
 
 static void

@@ -123,16 +123,10 @@ main_fetch_data(void *arg, const struct http_response *r, const char *buf,
     size_t len)
 {
 	struct main_fetch	*mf = arg;
-	const char		*cs = NULL;
-	char			*charset = NULL, *e;
+	char			*charset;
 
 	if (mf->mf_parser == NULL) {
-		if (r->hr_content_type != NULL &&
-		    (cs = strcasestr(r->hr_content_type, "charset=")) != NULL) {
-			charset = xstrdup(cs + 8);
-			if ((e = strpbrk(charset, "; \"'")) != NULL)
-				*e = '\0';
-		}
+		charset = http_charset(r->hr_content_type);
 		mf->mf_parser = feed_parser_new(mf->mf_source, charset,
 		    mf->mf_cb, mf->mf_arg);
 		feed_parser_set_max_items(mf->mf_parser, 0);

@@ -181,22 +181,6 @@ poller_item_cb(void *arg, const struct feed_item *it)
 
 /* ------------------------------------------------------------ fetching */
 
-/* The charset parameter of a Content-Type, or NULL; caller frees. */
-static char *
-poller_charset(const char *ct)
-{
-	const char	*p, *e;
-
-	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
-		return NULL;
-	p += 8;
-	if (*p == '"' || *p == '\'')
-		p++;
-	for (e = p; *e && *e != ';' && *e != '"' && *e != '\'' && *e != ' ';
-	    e++)
-		;
-	return e > p ? xstrndup(p, (size_t)(e - p)) : NULL;
-}
 
 static void
 poller_set(char **dst, const char *v)
@@ -213,7 +197,7 @@ poller_feed(struct poll *pl, const char *content_type, const char *buf,
 	char	*cs;
 
 	if (pl->pl_parser == NULL) {
-		cs = poller_charset(content_type);
+		cs = http_charset(content_type);
 		pl->pl_parser = feed_parser_new(pl->pl_url, cs, poller_item_cb,
 		    pl);
 		free(cs);

@@ -95,6 +95,8 @@ struct http_xfer *http_start(struct http *, const struct http_request *);
  * until (epoch seconds); those queued wait, in order.
  */
 void		 http_pause_host(struct http *, const char *url, int64_t until);
+/* The charset parameter of a Content-Type value, or NULL; to free. */
+char		*http_charset(const char *content_type);
 /* Requests queued or in flight. */
 size_t		 http_pending(const struct http *);
 const char	*http_error_name(enum http_error);
