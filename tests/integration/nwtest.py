@@ -69,6 +69,55 @@ def binary():
     return b if os.path.isabs(b) else os.path.join(REPO_ROOT, b)
 
 
+def valgrind_on():
+    """NEWSWATCH_VALGRIND=1: every run of the daemon goes under valgrind
+    (memcheck); an error or a definite/indirect leak fails the test."""
+    return os.environ.get("NEWSWATCH_VALGRIND") == "1"
+
+
+# Under valgrind the daemon runs ~20-50 times slower: waits scale by this.
+TIMEOUT_SCALE = float(os.environ.get("NWTEST_TIMEOUT_SCALE") or
+                      (10 if valgrind_on() else 1))
+
+# Exit status of a run in which valgrind found an error.
+VALGRIND_RC = 99
+
+
+def valgrind_argv(directory, argv):
+    """argv under valgrind when NEWSWATCH_VALGRIND=1 (its report goes to
+    DIRECTORY/valgrind.PID.log, not to the daemon's stderr), else argv."""
+    if not valgrind_on():
+        return list(argv)
+    return ["valgrind", "--quiet", "--error-exitcode=%d" % VALGRIND_RC,
+            "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+            "--show-leak-kinds=definite,indirect", "--track-fds=no",
+            "--num-callers=30",
+            "--suppressions=%s" % os.path.join(REPO_ROOT, "tests",
+                                               "valgrind.supp"),
+            "--log-file=%s" % os.path.join(directory, "valgrind.%p.log")
+            ] + list(argv)
+
+
+def valgrind_reports(directory):
+    """The valgrind logs in directory that report something."""
+    out = []
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return out
+    for n in names:
+        if n.startswith("valgrind.") and n.endswith(".log"):
+            p = os.path.join(directory, n)
+            try:
+                with open(p, errors="replace") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            if text.strip():
+                out.append((p, text))
+    return out
+
+
 # ---------------------------------------------------------------- asserts
 
 class Fail(Exception):
@@ -87,7 +136,7 @@ def eq(got, want, what):
 
 def wait_until(pred, timeout, what, interval=0.05):
     """Polls pred() until it is true; Fail with `what` after timeout."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         v = pred()
         if v:
@@ -372,6 +421,12 @@ class _ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
+    def handle_error(self, request, client_address):
+        # A client that went away (a killed daemon) is no news.
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
 
 class FeedServer:
     """Threaded HTTP/1.1 server on 127.0.0.1:port (port 0 = any free port)
@@ -651,7 +706,7 @@ class WebhookReceiver:
     """Threaded HTTP server on 127.0.0.1 recording every POST.  respond()
     sets what it answers; verify() checks signatures with `secret`."""
 
-    def __init__(self, secret=None):
+    def __init__(self, secret=None, port=0):
         self.secret = secret
         self.posts = []
         self.lock = threading.Lock()
@@ -660,6 +715,9 @@ class WebhookReceiver:
         self.fail_left = 0
         self.fail_status = 503
         self.delay = 0.0
+        self.fail_ratio = 0.0
+        self.rng = None
+        self.down = False
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -677,7 +735,7 @@ class WebhookReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.httpd = _ThreadingServer((LOOPBACK, 0), Handler)
+        self.httpd = _ThreadingServer((LOOPBACK, port), Handler)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever,
                                        kwargs={"poll_interval": 0.05},
@@ -688,15 +746,20 @@ class WebhookReceiver:
         return "http://%s:%d%s" % (LOOPBACK, self.port, path)
 
     def respond(self, status=200, retry_after=None, fail_times=0,
-                fail_status=503, delay=0.0):
+                fail_status=503, delay=0.0, fail_ratio=0.0, seed=None):
         """status: the answer; fail_times: answer fail_status (with
-        retry_after) this many times first, then status."""
+        retry_after) this many times first, then status; fail_ratio: then
+        answer fail_status to that fraction of requests, at random (a
+        random.Random(seed) draws them)."""
+        import random
         with self.lock:
             self.status = status
             self.retry_after = retry_after
             self.fail_left = fail_times
             self.fail_status = fail_status
             self.delay = delay
+            self.fail_ratio = fail_ratio
+            self.rng = random.Random(seed) if fail_ratio else None
 
     def stop(self):
         self.httpd.shutdown()
@@ -711,6 +774,8 @@ class WebhookReceiver:
         with self.lock:
             if self.fail_left > 0:
                 self.fail_left -= 1
+                code = self.fail_status
+            elif self.rng is not None and self.rng.random() < self.fail_ratio:
                 code = self.fail_status
             else:
                 code = self.status
@@ -975,7 +1040,7 @@ class Daemon:
                        "SIGTERM" % rc)
         self.proc.send_signal(signal.SIGTERM)
         try:
-            rc = self.proc.wait(timeout)
+            rc = self.proc.wait(timeout * TIMEOUT_SCALE)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -1029,8 +1094,8 @@ class TestContext:
         self._cleanup.append(s.stop)
         return s
 
-    def webhook(self, secret=None):
-        r = WebhookReceiver(secret)
+    def webhook(self, secret=None, port=0):
+        r = WebhookReceiver(secret, port=port)
         self._cleanup.append(r.stop)
         return r
 
@@ -1098,9 +1163,10 @@ class TestContext:
         if not os.path.exists(b):
             raise Fail("binary %s does not exist (build it with make, or set "
                        "NEWSWATCHD)" % b)
-        argv = [b] + list(args)
+        argv = valgrind_argv(self.dir, [b] + list(args))
         if syslog is not None:
             argv = syslog.wrap(argv)
+        timeout = timeout * TIMEOUT_SCALE
         try:
             p = subprocess.run(argv, cwd=REPO_ROOT, env=clean_env(),
                                capture_output=True,
@@ -1116,6 +1182,9 @@ class TestContext:
         self.runs.append(res)
         if p.returncode < 0:
             raise Fail("%s died of signal %d" % (" ".join(args), -p.returncode))
+        if valgrind_on() and p.returncode == VALGRIND_RC:
+            raise Fail("valgrind found errors in %s (see %s/valgrind.*.log)"
+                       % (" ".join(args), self.dir))
         return res
 
     def run_once(self, cfg, dry_run=False, timeout=60, syslog=None, args=()):
@@ -1126,7 +1195,7 @@ class TestContext:
         b = binary()
         if not os.path.exists(b):
             raise Fail("binary %s does not exist" % b)
-        argv = [b, "-c", cfg] + list(args)
+        argv = valgrind_argv(self.dir, [b, "-c", cfg] + list(args))
         if syslog is not None:
             argv = syslog.wrap(argv)
         return Daemon(self, argv)
@@ -1172,6 +1241,26 @@ class TestContext:
 
 # ---------------------------------------------------------------- runner
 
+def print_valgrind(reports):
+    for path, text in reports:
+        print("#   %s:" % os.path.basename(path))
+        for ln in text.splitlines()[:200]:
+            print("#     " + ln)
+
+
+def save_valgrind_logs(test, reports):
+    """Copies reports to $NWTEST_VALGRIND_LOGS (when set), for a summary."""
+    dest = os.environ.get("NWTEST_VALGRIND_LOGS")
+    if not dest:
+        return
+    os.makedirs(dest, exist_ok=True)
+    for path, text in reports:
+        name = "%s-%s-%s" % (os.path.basename(sys.argv[0]).rsplit(".", 1)[0],
+                             test, os.path.basename(path))
+        with open(os.path.join(dest, name), "w") as f:
+            f.write(text)
+
+
 def main(namespace):
     tests = [(n, f) for n, f in namespace.items()
              if n.startswith("test_") and callable(f)]
@@ -1192,6 +1281,10 @@ def main(namespace):
             print("FAIL %s: %s" % (name, e), flush=True)
             for ln in t.report():
                 print("#   " + ln)
+            if valgrind_on():
+                vg = valgrind_reports(t.dir)
+                print_valgrind(vg)
+                save_valgrind_logs(name, vg)
         except Exception as e:
             failed += 1
             print("FAIL %s: test error %s: %s" % (name, type(e).__name__, e),
@@ -1201,8 +1294,15 @@ def main(namespace):
             for ln in t.report():
                 print("#   " + ln)
         else:
-            passed += 1
-            print("ok %s" % name, flush=True)
+            vg = valgrind_reports(t.dir) if valgrind_on() else []
+            if vg:
+                failed += 1
+                print("FAIL %s: valgrind reported errors" % name, flush=True)
+                print_valgrind(vg)
+                save_valgrind_logs(name, vg)
+            else:
+                passed += 1
+                print("ok %s" % name, flush=True)
         finally:
             t.close(keep=keep)
         if os.environ.get("NWTEST_TIMES") == "1":
