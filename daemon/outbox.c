@@ -39,6 +39,13 @@ struct outbox {
 	/* --once: deliveries tried in this run (each is tried once). */
 	int64_t			*ob_tried;
 	size_t			 ob_ntried;
+	/*
+	 * Accepted by their sink but not yet off the queue (the database
+	 * refused the write: disk full, locked).  Never sent again from
+	 * here; the dequeue is retried.
+	 */
+	int64_t			*ob_accepted;
+	size_t			 ob_naccepted;
 	int			 ob_once;
 	void			(*ob_once_done)(void *);
 	void			*ob_once_arg;
@@ -95,14 +102,37 @@ outbox_backoff(int attempts, int64_t now, int64_t retry_after)
 }
 
 static int
-outbox_was_tried(const struct outbox *ob, int64_t rowid)
+outbox_in(const int64_t *v, size_t n, int64_t rowid)
 {
 	size_t	i;
 
-	for (i = 0; i < ob->ob_ntried; i++)
-		if (ob->ob_tried[i] == rowid)
+	for (i = 0; i < n; i++)
+		if (v[i] == rowid)
 			return 1;
 	return 0;
+}
+
+static void
+outbox_push(int64_t **v, size_t *n, int64_t rowid)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = rowid;
+}
+
+/* Dequeues what sinks accepted while the database refused; 0 when done. */
+static size_t
+outbox_dequeue_accepted(struct outbox *ob)
+{
+	char	err[256];
+	size_t	i = 0;
+
+	while (i < ob->ob_naccepted)
+		if (store_delivery_done(ob->ob_store, ob->ob_accepted[i], err,
+		    sizeof(err)) == 0)
+			ob->ob_accepted[i] = ob->ob_accepted[--ob->ob_naccepted];
+		else
+			i++;
+	return ob->ob_naccepted;
 }
 
 static void
@@ -145,11 +175,12 @@ outbox_done_cb(void *arg, int ok, int64_t retry_after, const char *why)
 	metrics_delivery(ob->ob_metrics, j->oj_sink, ok);
 	if (ok) {
 		if (store_delivery_done(ob->ob_store, j->oj_rowid, err,
-		    sizeof(err)) == -1)
-			/* It went out but stays queued: delivered again. */
+		    sizeof(err)) == -1) {
 			log_warnx("alert=%s sink=%s not_dequeued error=%s",
 			    j->oj_alert, log_q(j->oj_sink), log_q(err));
-		else
+			outbox_push(&ob->ob_accepted, &ob->ob_naccepted,
+			    j->oj_rowid);
+		} else
 			log_debug("alert=%s sink=%s delivered", j->oj_alert,
 			    log_q(j->oj_sink));
 	} else {
@@ -197,6 +228,9 @@ outbox_pass(struct outbox *ob)
 	int			 started = 0;
 
 	outbox_expire(ob, now);
+	if (ob->ob_naccepted > 0 && outbox_dequeue_accepted(ob) > 0)
+		/* The database still refuses: try the dequeue again soon. */
+		wake = now + 5;
 	if (store_delivery_due(ob->ob_store, -1, OUTBOX_BATCH, &d, &n, err,
 	    sizeof(err)) == -1) {
 		log_warnx("queue error=%s", log_q(err));
@@ -209,7 +243,12 @@ outbox_pass(struct outbox *ob)
 		 * past a failure of its sink; each sink still takes them in
 		 * the order they were raised.
 		 */
-		if (ob->ob_once && outbox_was_tried(ob, d[i].sd_rowid))
+		if (ob->ob_once && outbox_in(ob->ob_tried, ob->ob_ntried,
+		    d[i].sd_rowid))
+			continue;
+		/* Accepted already: only its dequeue is pending. */
+		if (outbox_in(ob->ob_accepted, ob->ob_naccepted,
+		    d[i].sd_rowid))
 			continue;
 		/* Only the oldest delivery of a sink may go: order is kept. */
 		if (outbox_has(seen, nseen, d[i].sd_sink))
@@ -217,11 +256,9 @@ outbox_pass(struct outbox *ob)
 		outbox_add(&seen, &nseen, d[i].sd_sink);
 		if (outbox_has(ob->ob_busy, ob->ob_nbusy, d[i].sd_sink))
 			continue;
-		if (ob->ob_once) {
-			ob->ob_tried = xreallocarray(ob->ob_tried,
-			    ob->ob_ntried + 1, sizeof(*ob->ob_tried));
-			ob->ob_tried[ob->ob_ntried++] = d[i].sd_rowid;
-		}
+		if (ob->ob_once)
+			outbox_push(&ob->ob_tried, &ob->ob_ntried,
+			    d[i].sd_rowid);
 		if (!ob->ob_once && d[i].sd_next_try > now) {
 			if (wake == -1 || d[i].sd_next_try < wake)
 				wake = d[i].sd_next_try;
@@ -292,6 +329,7 @@ outbox_free(struct outbox *ob)
 		free(ob->ob_busy[i]);
 	free(ob->ob_busy);
 	free(ob->ob_tried);
+	free(ob->ob_accepted);
 	free(ob);
 }
 

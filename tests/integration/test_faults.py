@@ -445,6 +445,14 @@ def test_disk_full(t):
     for k, v in ids.items():
         eq(len(v), 1, "ids of item %s" % k)
     eq(set(ids), want, "items alerted")
+    # An alert the receiver accepted while the disk was full is not sent
+    # again and again: its dequeue is retried, not its delivery.
+    acc = {}
+    for p in hook.accepted():
+        acc[p.id] = acc.get(p.id, 0) + 1
+    check(max(acc.values()) <= 1,
+          "alerts accepted more than once while the disk was full: %r"
+          % {k: v for k, v in acc.items() if v > 1})
 
 
 if __name__ == "__main__":
