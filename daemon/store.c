@@ -19,8 +19,12 @@
 #include "util.h"
 
 #define STORE_FILE	"newswatch.db"
-/* Long enough to ride out a checkpoint or a concurrent dry run's read. */
-#define STORE_BUSY_MS	5000
+/*
+ * Long enough to ride out a checkpoint or a dry run's copy, short enough
+ * not to stall the one event loop (fetches, deliveries, /healthz) while
+ * another process holds the lock: what fails is redone later.
+ */
+#define STORE_BUSY_MS	250
 /* interface.md: "the same normalised title within a day". */
 #define STORE_TITLE_TTL	86400
 
