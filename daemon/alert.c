@@ -21,6 +21,7 @@
 #include "alert.h"
 #include "conf.h"
 #include "date.h"
+#include "html.h"
 #include "text.h"
 #include "util.h"
 
@@ -325,16 +326,7 @@ alert_slack_escape(const char *s)
 	struct sbuf	sb;
 
 	sbuf_init(&sb);
-	for (; *s != '\0'; s++) {
-		if (*s == '&')
-			sbuf_adds(&sb, "&amp;");
-		else if (*s == '<')
-			sbuf_adds(&sb, "&lt;");
-		else if (*s == '>')
-			sbuf_adds(&sb, "&gt;");
-		else
-			sbuf_addc(&sb, *s);
-	}
+	html_escape(&sb, s);
 	return alert_detach(&sb);
 }
 

@@ -58,16 +58,7 @@ feed_json_escape(const char *s)
 	if (s == NULL)
 		return NULL;
 	sbuf_init(&sb);
-	for (; *s != '\0'; s++) {
-		if (*s == '&')
-			sbuf_adds(&sb, "&amp;");
-		else if (*s == '<')
-			sbuf_adds(&sb, "&lt;");
-		else if (*s == '>')
-			sbuf_adds(&sb, "&gt;");
-		else
-			sbuf_addc(&sb, *s);
-	}
+	html_escape(&sb, s);
 	return feed_json_cut(feed_trim(sb.sb_buf));
 }
 

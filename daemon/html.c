@@ -983,3 +983,18 @@ html_sanitize(const char *html, size_t len, const char *base)
 	*p = '\0';
 	return out;
 }
+
+void
+html_escape(struct sbuf *sb, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '&')
+			sbuf_adds(sb, "&amp;");
+		else if (*s == '<')
+			sbuf_adds(sb, "&lt;");
+		else if (*s == '>')
+			sbuf_adds(sb, "&gt;");
+		else
+			sbuf_addc(sb, *s);
+	}
+}

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+struct sbuf;
+
 /*
  * Decodes one character reference given without '&' and ';': a name of
  * the HTML5 list ("nbsp", "eacute", "mdash", …) or "#233" / "#xE9".
@@ -30,5 +32,8 @@ char	*html_sanitize(const char *html, size_t len, const char *base);
  * as it is.  Returns a string to free.
  */
 char	*html_resolve(const char *uri, const char *base);
+
+/* Appends s to sb with &, < and > as character references. */
+void	html_escape(struct sbuf *sb, const char *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "util.h"
 
 static void
 assert_ref(const char *name, const char *want)
@@ -187,6 +188,18 @@ test_sanitize_edges(void **state)
 	assert_clean("a<>b</>c", NULL, "abc");
 }
 
+static void
+test_escape(void **state)
+{
+	struct sbuf	sb;
+
+	(void)state;
+	sbuf_init(&sb);
+	html_escape(&sb, "AT&T <rocks> \"q\"");
+	assert_string_equal(sb.sb_buf, "AT&amp;T &lt;rocks&gt; \"q\"");
+	sbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -201,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_style_attr),
 		cmocka_unit_test(test_sanitize_refs),
 		cmocka_unit_test(test_sanitize_edges),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
