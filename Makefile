@@ -200,6 +200,8 @@ fuzz: $(FUZZ_BINS)
 			seeds="$$seeds $(SHARED)/conformance/feedparser"; fi; \
 		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		# ASan's default quarantine alone can pass -rss_limit_mb. \
+		ASAN_OPTIONS=quarantine_size_mb=64 \
 		build-fuzz/fuzz_$$t $$dict -max_total_time=$(FUZZ_SECONDS) \
 		    -rss_limit_mb=512 -timeout=10 -print_final_stats=1 \
 		    build-fuzz/corpus/$$t $$seeds || exit 1; \
