@@ -192,6 +192,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(addprefix build-fuzz/,$$(addsuffix .o,
 
 fuzz-build: $(FUZZ_BINS)
 
+# ASan's default quarantine (256 MiB) alone can pass -rss_limit_mb.
 fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build-fuzz/corpus/$$t; \
@@ -200,7 +201,6 @@ fuzz: $(FUZZ_BINS)
 			seeds="$$seeds $(SHARED)/conformance/feedparser"; fi; \
 		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
-		# ASan's default quarantine alone can pass -rss_limit_mb. \
 		ASAN_OPTIONS=quarantine_size_mb=64 \
 		build-fuzz/fuzz_$$t $$dict -max_total_time=$(FUZZ_SECONDS) \
 		    -rss_limit_mb=512 -timeout=10 -print_final_stats=1 \
