@@ -43,7 +43,7 @@ BUILD		= build
 endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
-PURE		= util conf conf_set conf_opml date html text rules rules_match feed feed_sax feed_util feed_input feed_json alert
+PURE		= util conf conf_set conf_opml date html text rules rules_match rules_index feed feed_sax feed_util feed_input feed_json alert
 ADAPTERS	= log store http sink metrics notify
 ORCH		= poller poller_poll outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
@@ -56,7 +56,7 @@ UNIT_conf	= conf conf_set conf_opml util
 UNIT_date	= date util
 UNIT_html	= html util
 UNIT_text	= text html util
-UNIT_rules	= rules rules_match text html util
+UNIT_rules	= rules rules_match rules_index text html util
 UNIT_feed	= feed feed_sax feed_util feed_input feed_json date html text util
 UNIT_feed_input	= feed feed_sax feed_util feed_input feed_json date html text util
 UNIT_alert	= alert date text html util conf conf_set conf_opml
@@ -161,7 +161,7 @@ FUZZ_TARGETS	= feed date entity rules conf
 FUZZ_feed	= feed feed_sax feed_util feed_input feed_json date html text util
 FUZZ_date	= date util
 FUZZ_entity	= html util
-FUZZ_rules	= rules rules_match text html util
+FUZZ_rules	= rules rules_match rules_index text html util
 FUZZ_conf	= conf conf_set conf_opml util
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		  -fno-omit-frame-pointer

@@ -15,6 +15,7 @@
 #define RULES_ALLFIELDS	((1u << RULES_NFIELDS) - 1)
 /* No anchor: the rule is checked on every item. */
 #define RULES_NOCOST	UINT32_MAX
+#define RULES_MAXPLEN	1024	/* bytes of a folded prefix */
 
 enum rules_nkind {
 	RN_WORD,		/* rn_arg: term */
@@ -154,6 +155,8 @@ uint64_t rules_hash(const char *, size_t);
 uint64_t rules_hash_step(uint64_t, unsigned char);
 uint64_t rules_hash_final(uint64_t, int);
 void	 rules_index(struct rules *);
+/* What anchoring a rule on a term costs (rules_index.c). */
+uint32_t rules_term_cost(const struct rules *, uint32_t);
 uint32_t rules_term_find(const struct rules *, uint64_t, const char *,
 	    size_t, int);
 
