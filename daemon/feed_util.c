@@ -97,7 +97,9 @@ feed_lookup(const char *ns, const char *name)
 
 	/* feedparser reads names and namespaces without regard to case. */
 	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
-		if (strcasecmp(feed_map[i].fm_name, name) != 0)
+		/* The first letter first: this runs for every element. */
+		if ((feed_map[i].fm_name[0] | 0x20) != (name[0] | 0x20) ||
+		    strcasecmp(feed_map[i].fm_name, name) != 0)
 			continue;
 		if (strcmp(feed_map[i].fm_ns, "*") == 0 ? feed_core_ns(ns) :
 		    (ns != NULL && strcasecmp(feed_map[i].fm_ns, ns) == 0))
@@ -288,6 +290,15 @@ feed_demoronize(struct sbuf *text)
 	*text = sb;
 }
 
+static inline uint64_t
+feed_load64(const unsigned char *p)
+{
+	uint64_t	w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
 /*
  * UTF-8 read as Latin-1 somewhere and encoded again ("\xc3\xa2\xc2\x80\xc2\xa6"
  * for U+2026): when every character is below U+0100 and their bytes are
@@ -302,6 +313,11 @@ feed_undouble(struct sbuf *text)
 	int		 high = 0;
 
 	for (i = 0; i < n; i++) {
+		/* ASCII, most of the text: 8 bytes at a time. */
+		while (i + 8 <= n && !(feed_load64(s + i) & 0x8080808080808080ULL))
+			i += 8;
+		if (i >= n)
+			break;
 		if (s[i] < 0x80)
 			continue;
 		/* U+0080-U+00FF only: C2 or C3 and a continuation byte. */

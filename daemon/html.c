@@ -311,6 +311,30 @@ html_scheme(const char *uri, char *buf, size_t len)
 }
 
 /*
+ * An absolute URI of plain ASCII with no escapes: what xmlBuildURI() and
+ * the decoding below would give back unchanged, so both are skipped (most
+ * links in a feed are such, and the two showed in the profile).
+ */
+static int
+html_absolute(const char *uri)
+{
+	const char	*p = uri;
+
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	if (*p != ':')
+		return 0;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    *p == '%')
+			return 0;
+	return 1;
+}
+
+/*
  * uri resolved against base (RFC 3986), or a copy of uri.  libxml2 takes
  * only ASCII, so other bytes are percent-encoded for it and decoded back.
  */
@@ -323,13 +347,15 @@ html_resolve(const char *uri, const char *base)
 	char		*r;
 	unsigned	 c;
 
-	if (base == NULL || *base == '\0')
+	if (base == NULL || *base == '\0' || html_absolute(uri))
 		return xstrdup(uri);
 	sbuf_init(&sb);
 	for (p = uri; *p != '\0'; p++)
-		if ((unsigned char)*p >= 0x80 || *p == ' ')
-			sbuf_printf(&sb, "%%%02X", (unsigned char)*p);
-		else
+		if ((unsigned char)*p >= 0x80 || *p == ' ') {
+			sbuf_addc(&sb, '%');
+			sbuf_addc(&sb, "0123456789ABCDEF"[(unsigned char)*p >> 4]);
+			sbuf_addc(&sb, "0123456789ABCDEF"[*p & 0xf]);
+		} else
 			sbuf_addc(&sb, *p);
 	u = xmlBuildURI((const xmlChar *)sb.sb_buf, (const xmlChar *)base);
 	sbuf_free(&sb);
@@ -398,7 +424,9 @@ html_isref(const char *s)
 static void
 html_addattr(struct sbuf *sb, const char *name, const char *v)
 {
-	sbuf_printf(sb, " %s=\"", name);
+	sbuf_addc(sb, ' ');
+	sbuf_adds(sb, name);
+	sbuf_add(sb, "=\"", 2);
 	for (; *v != '\0'; v++) {
 		if (*v == '>')
 			sbuf_adds(sb, "&gt;");
@@ -673,7 +701,8 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 	if (nat > 1)
 		qsort(at, nat, sizeof(*at), html_attrcmp);
 	if (hs->hs_drop == 0) {
-		sbuf_printf(&hs->hs_out, "<%s", tag);
+		sbuf_addc(&hs->hs_out, '<');
+		sbuf_adds(&hs->hs_out, tag);
 		for (i = 0; i < nat; i++) {
 			name = at[i].ha_name;
 			val = at[i].ha_value;
@@ -730,8 +759,11 @@ html_endtag(struct html_san *hs, const char *s, const char *end)
 			hs->hs_drop--;
 		return;
 	}
-	if (hs->hs_drop == 0 && !html_inset(html_void, NELEM(html_void), tag))
-		sbuf_printf(&hs->hs_out, "</%s>", tag);
+	if (hs->hs_drop == 0 && !html_inset(html_void, NELEM(html_void), tag)) {
+		sbuf_add(&hs->hs_out, "</", 2);
+		sbuf_adds(&hs->hs_out, tag);
+		sbuf_addc(&hs->hs_out, '>');
+	}
 }
 
 /* A character reference as feedparser writes it back; returns its length. */
@@ -820,6 +852,15 @@ html_prepare(const char *html, size_t len)
 
 	sbuf_init(&sb);
 	for (i = 0; i < len; i++) {
+		/* Most of the text needs nothing: copied a run at a time. */
+		for (j = i; j < len && html[j] != '<' && html[j] != '&' &&
+		    html[j] != '\0'; j++)
+			;
+		if (j > i) {
+			sbuf_add(&sb, html + i, j - i);
+			if ((i = j) == len)
+				break;
+		}
 		if (html[i] == '<' && i + 1 < len && html[i + 1] == '!' &&
 		    !(len - i >= 9 && strncasecmp(html + i, "<!DOCTYPE", 9) == 0) &&
 		    !(len - i >= 4 && strncmp(html + i, "<!--", 4) == 0) &&
@@ -973,9 +1014,11 @@ html_sanitize(const char *html, size_t len, const char *base)
 	for (end = hs.hs_out.sb_len; end > start &&
 	    isspace((unsigned char)out[end - 1]); end--)
 		;
-	for (p = q = out; (size_t)(q - out) < end; q++) {
-		if ((size_t)(q - out) < start)
-			continue;
+	memmove(out, out + start, end - start);
+	out[end -= start] = '\0';
+	if ((q = memchr(out, '\r', end)) == NULL)
+		return out;
+	for (p = q; (size_t)(q - out) < end; q++) {
 		if (*q == '\r' && (size_t)(q + 1 - out) < end && q[1] == '\n')
 			continue;
 		*p++ = *q;

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <jansson.h>
 
 #include "conf.h"
 #include "date.h"
@@ -238,52 +237,64 @@ main_fetch(const char *source, feed_item_cb *cb, void *arg,
 	return 0;
 }
 
-static json_t *
-main_json_str(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-main_json_date(int64_t t)
+static void
+main_json_date(struct sbuf *sb, int64_t t)
 {
 	char	buf[DATE_RFC3339_LEN];
 
-	if (t == DATE_NONE)
-		return json_null();
+	if (t == DATE_NONE) {
+		sbuf_adds(sb, "null");
+		return;
+	}
 	date_format(t, buf);
-	return json_string(buf);
+	sbuf_json(sb, buf);
 }
 
 struct main_parse {
-	int	mp_first;
+	struct sbuf	mp_out;
+	int		mp_first;
 };
 
-/* Entries go out as they are parsed (bounded memory); the feed after. */
+/*
+ * Entries go out as they are parsed (bounded memory), in 64 KiB writes; the
+ * feed after.  Written by hand, not with jansson: building a json_t per
+ * entry was a third of the time of --parse on a large feed.
+ */
 static void
 main_parse_item(void *arg, const struct feed_item *it)
 {
 	struct main_parse	*mp = arg;
-	json_t			*o, *cats;
+	struct sbuf		*sb = &mp->mp_out;
 	size_t			 i;
 
-	o = json_object();
-	json_object_set_new(o, "id", main_json_str(it->fi_id));
-	json_object_set_new(o, "title", main_json_str(it->fi_title));
-	json_object_set_new(o, "link", main_json_str(it->fi_link));
-	json_object_set_new(o, "published", main_json_date(it->fi_published));
-	json_object_set_new(o, "updated", main_json_date(it->fi_updated));
-	json_object_set_new(o, "author", main_json_str(it->fi_author));
-	json_object_set_new(o, "summary", main_json_str(it->fi_summary));
-	json_object_set_new(o, "content", main_json_str(it->fi_content));
-	cats = json_array();
-	for (i = 0; i < it->fi_ncategories; i++)
-		json_array_append_new(cats, json_string(it->fi_categories[i]));
-	json_object_set_new(o, "categories", cats);
-	fputs(mp->mp_first ? "\n " : ",\n ", stdout);
+	sbuf_adds(sb, mp->mp_first ? "\n {\"id\": " : ",\n {\"id\": ");
 	mp->mp_first = 0;
-	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(o);
+	sbuf_json(sb, it->fi_id);
+	sbuf_adds(sb, ", \"title\": ");
+	sbuf_json(sb, it->fi_title);
+	sbuf_adds(sb, ", \"link\": ");
+	sbuf_json(sb, it->fi_link);
+	sbuf_adds(sb, ", \"published\": ");
+	main_json_date(sb, it->fi_published);
+	sbuf_adds(sb, ", \"updated\": ");
+	main_json_date(sb, it->fi_updated);
+	sbuf_adds(sb, ", \"author\": ");
+	sbuf_json(sb, it->fi_author);
+	sbuf_adds(sb, ", \"summary\": ");
+	sbuf_json(sb, it->fi_summary);
+	sbuf_adds(sb, ", \"content\": ");
+	sbuf_json(sb, it->fi_content);
+	sbuf_adds(sb, ", \"categories\": [");
+	for (i = 0; i < it->fi_ncategories; i++) {
+		if (i > 0)
+			sbuf_adds(sb, ", ");
+		sbuf_json(sb, it->fi_categories[i]);
+	}
+	sbuf_adds(sb, "]}");
+	if (sb->sb_len >= 65536) {
+		fwrite(sb->sb_buf, 1, sb->sb_len, stdout);
+		sbuf_reset(sb);
+	}
 }
 
 static int
@@ -292,24 +303,27 @@ main_parse(const char *source)
 	struct main_parse	 mp;
 	const struct feed_meta	*fm;
 	struct feed_parser	*fp;
-	json_t			*o;
+	int			 rc = 0;
 
+	sbuf_init(&mp.mp_out);
 	mp.mp_first = 1;
-	fputs("{\"entries\": [", stdout);
+	sbuf_adds(&mp.mp_out, "{\"entries\": [");
 	if (main_fetch(source, main_parse_item, &mp, &fm, &fp) == -1) {
-		fputs("],\n \"feed\": null}\n", stdout);
-		return 1;
+		sbuf_adds(&mp.mp_out, "],\n \"feed\": null}\n");
+		rc = 1;
+	} else {
+		sbuf_adds(&mp.mp_out, "],\n \"feed\": {\"title\": ");
+		sbuf_json(&mp.mp_out, fm->fm_title);
+		sbuf_adds(&mp.mp_out, ", \"link\": ");
+		sbuf_json(&mp.mp_out, fm->fm_link);
+		sbuf_adds(&mp.mp_out, ", \"format\": ");
+		sbuf_json(&mp.mp_out, fm->fm_format);
+		sbuf_adds(&mp.mp_out, "}}\n");
+		feed_parser_free(fp);
 	}
-	o = json_object();
-	json_object_set_new(o, "title", main_json_str(fm->fm_title));
-	json_object_set_new(o, "link", main_json_str(fm->fm_link));
-	json_object_set_new(o, "format", main_json_str(fm->fm_format));
-	fputs("],\n \"feed\": ", stdout);
-	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-	fputs("}\n", stdout);
-	json_decref(o);
-	feed_parser_free(fp);
-	return 0;
+	fwrite(mp.mp_out.sb_buf, 1, mp.mp_out.sb_len, stdout);
+	sbuf_free(&mp.mp_out);
+	return rc;
 }
 
 struct main_match {

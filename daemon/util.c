@@ -173,6 +173,88 @@ sbuf_printf(struct sbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Length of the valid UTF-8 sequence at p (p[0] >= 0x80), 0 if none. */
+static size_t
+sbuf_utf8_len(const unsigned char *p)
+{
+	unsigned char	c = p[0];
+
+	if (c >= 0xc2 && c <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		/* No overlong forms (E0 80..9F), no surrogates (ED A0..BF). */
+		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
+			return 0;
+		return (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+		    (p[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/* Bytes a JSON string holds as they are: printable ASCII but " and \\. */
+static const unsigned char sbuf_json_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	[0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+void
+sbuf_json(struct sbuf *sb, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s, *run;
+	char			 esc[7];
+	size_t			 n;
+
+	if (s == NULL) {
+		sbuf_add(sb, "null", 4);
+		return;
+	}
+	sbuf_addc(sb, '"');
+	for (;;) {
+		/* Runs of bytes that need nothing go out in one copy. */
+		for (run = p; sbuf_json_plain[*p]; p++)
+			;
+		if (p > run)
+			sbuf_add(sb, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		if (*p >= 0x80) {
+			/* A NUL inside a sequence ends the check: no overread. */
+			if ((n = sbuf_utf8_len(p)) > 0) {
+				sbuf_add(sb, (const char *)p, n);
+				p += n;
+			} else {
+				sbuf_add(sb, "\xef\xbf\xbd", 3);
+				p++;
+			}
+			continue;
+		}
+		switch (*p) {
+		case '"':  sbuf_add(sb, "\\\"", 2); break;
+		case '\\': sbuf_add(sb, "\\\\", 2); break;
+		case '\n': sbuf_add(sb, "\\n", 2); break;
+		case '\r': sbuf_add(sb, "\\r", 2); break;
+		case '\t': sbuf_add(sb, "\\t", 2); break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 0xf];
+			sbuf_add(sb, esc, 6);
+		}
+		p++;
+	}
+	sbuf_addc(sb, '"');
+}
+
 char *
 sbuf_detach(struct sbuf *sb)
 {

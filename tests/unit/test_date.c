@@ -238,6 +238,13 @@ test_format(void **state)
 	assert_string_equal(buf, "2004-01-01T23:33:20Z");
 	date_format(-1, buf);
 	assert_string_equal(buf, "1969-12-31T23:59:59Z");
+	/* Digits by hand from year 0 to 9999; snprintf beyond. */
+	date_format(253402300799LL, buf);
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	date_format(-62167219200LL, buf);
+	assert_string_equal(buf, "0000-01-01T00:00:00Z");
+	date_format(1715953445, buf);
+	assert_string_equal(buf, "2024-05-17T13:44:05Z");
 }
 
 static void

@@ -81,6 +81,36 @@ test_strlcpy_err(void **state)
 	assert_int_equal(util_err(NULL, 0, "x"), -1);
 }
 
+static void
+assert_json(const char *in, const char *want)
+{
+	struct sbuf	sb;
+
+	sbuf_init(&sb);
+	sbuf_json(&sb, in);
+	assert_string_equal(sb.sb_buf, want);
+	sbuf_free(&sb);
+}
+
+static void
+test_json(void **state)
+{
+	(void)state;
+	assert_json(NULL, "null");
+	assert_json("", "\"\"");
+	assert_json("plain text", "\"plain text\"");
+	assert_json("a\"b\\c/d", "\"a\\\"b\\\\c/d\"");
+	assert_json("t\tn\nr\r\x01\x1f", "\"t\\tn\\nr\\r\\u0001\\u001f\"");
+	/* UTF-8 as it is, up to four bytes. */
+	assert_json("Kari\xc5\x86s \xe2\x80\x94 \xf0\x9f\x93\xb0",
+	    "\"Kari\xc5\x86s \xe2\x80\x94 \xf0\x9f\x93\xb0\"");
+	/* Not UTF-8 (a stray byte, overlong, surrogate, cut): U+FFFD each. */
+	assert_json("a\xff" "b", "\"a\xef\xbf\xbd" "b\"");
+	assert_json("\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"");
+	assert_json("\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+	assert_json("end\xe2\x80", "\"end\xef\xbf\xbd\xef\xbf\xbd\"");
+}
+
 int
 main(void)
 {
@@ -89,6 +119,7 @@ main(void)
 		cmocka_unit_test(test_backoff_window),
 		cmocka_unit_test(test_backoff_cap),
 		cmocka_unit_test(test_strlcpy_err),
+		cmocka_unit_test(test_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
