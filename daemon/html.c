@@ -269,16 +269,27 @@ struct html_san {
 	int		 hs_drop;	/* depth inside script, style, … */
 };
 
-static int
-html_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
+/*
+ * Is s in the sorted set?  A binary search that compares first letters
+ * before calling strcmp(): bsearch() and its callback were 4% of --parse.
+ */
 static int
 html_inset(const char *const *set, size_t n, const char *s)
 {
-	return bsearch(&s, set, n, sizeof(*set), html_cmp) != NULL;
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = (unsigned char)set[mid][0] - (unsigned char)s[0];
+		if (c == 0 && (c = strcmp(set[mid], s)) == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 static int

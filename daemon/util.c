@@ -123,7 +123,7 @@ sbuf_grow(struct sbuf *sb, size_t more)
 }
 
 void
-sbuf_add(struct sbuf *sb, const char *s, size_t n)
+sbuf_add_grow(struct sbuf *sb, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
