@@ -195,6 +195,7 @@ poller_feed(struct poll *pl, const char *content_type, const char *buf,
     size_t len)
 {
 	char	*cs;
+	int	 rt, rc;
 
 	if (pl->pl_parser == NULL) {
 		cs = http_charset(content_type);
@@ -204,8 +205,11 @@ poller_feed(struct poll *pl, const char *content_type, const char *buf,
 	}
 	if (pl->pl_parse_failed)
 		return -1;
-	if (feed_parser_push(pl->pl_parser, buf, len, pl->pl_parse_err,
-	    sizeof(pl->pl_parse_err)) == -1) {
+	rt = store_read_begin(pl->pl_poller->p_store);
+	rc = feed_parser_push(pl->pl_parser, buf, len, pl->pl_parse_err,
+	    sizeof(pl->pl_parse_err));
+	store_read_end(pl->pl_poller->p_store, rt);
+	if (rc == -1) {
 		pl->pl_parse_failed = 1;
 		return -1;
 	}
@@ -391,7 +395,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 	const char		*feed = pl->pl_cf->cf_name;
 	char			 why[512], err[256];
 	int64_t			 now = (int64_t)time(NULL), iv, next, hold;
-	int			 parsed = 0, ok = 0, same = 0;
+	int			 parsed = 0, ok = 0, same = 0, rt;
 	const struct feed_meta	*fm = NULL;
 
 	why[0] = '\0';
@@ -411,6 +415,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 	 * truncated body are kept: nothing readable is lost.
 	 */
 	if (pl->pl_parser != NULL) {
+		rt = store_read_begin(p->p_store);
 		if (feed_parser_finish(pl->pl_parser, err, sizeof(err)) == 0)
 			parsed = 1;
 		else if (!pl->pl_parse_failed) {
@@ -418,6 +423,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 			util_strlcpy(pl->pl_parse_err, err,
 			    sizeof(pl->pl_parse_err));
 		}
+		store_read_end(p->p_store, rt);
 		fm = feed_parser_meta(pl->pl_parser);
 	}
 	if (r->hr_error == HTTP_OK && (r->hr_status == 304 || same)) {

@@ -90,6 +90,7 @@ static const char *const store_migrations[] = {
 
 enum store_stmt {
 	S_BEGIN,
+	S_BEGIN_READ,
 	S_COMMIT,
 	S_ROLLBACK,
 	S_SAVEPOINT,
@@ -121,6 +122,7 @@ enum store_stmt {
 
 static const char *const store_sql[S_MAX] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_BEGIN_READ] = "BEGIN DEFERRED",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_SAVEPOINT] = "SAVEPOINT poll",
@@ -718,6 +720,22 @@ store_rollback(struct store *st)
 	if (sqlite3_get_autocommit(st->st_db))
 		return;
 	store_run(st, S_ROLLBACK, "rollback", NULL, 0);
+}
+
+int
+store_read_begin(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->st_db))
+		return 0;
+	return store_run(st, S_BEGIN_READ, "begin", NULL, 0) == 0 ? 1 : 0;
+}
+
+void
+store_read_end(struct store *st, int begun)
+{
+	/* A read-only transaction has nothing to lose: end it either way. */
+	if (begun && store_run(st, S_COMMIT, "commit", NULL, 0) == -1)
+		store_rollback(st);
 }
 
 int
