@@ -671,7 +671,12 @@ feed_repair(struct feed_input *fi, int final, struct sbuf *out)
 	unsigned	 bit;
 	int		 keep, run;
 
-#define FLUSH()	do { sbuf_add(out, s + start, i - start); } while (0)
+	/*
+	 * Hands on what was read since start.  start moves with it: a wait
+	 * right after a flush (a '<' or '&' at the end of the push) must not
+	 * hand the same bytes on again.
+	 */
+#define FLUSH()	do { sbuf_add(out, s + start, i - start); start = i; } while (0)
 	while (i < n) {
 		/* Most bytes need no look: skipped a run at a time. */
 		bit = 1u << fi->fi_state;

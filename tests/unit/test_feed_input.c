@@ -432,6 +432,59 @@ test_chunks_equal_whole(void **state)
 	run_free(&whole);
 }
 
+/*
+ * Past the first 64 KiB (where the encoding is decided on what was held
+ * back) every push is repaired as it comes, so a '<' or '&' can fall at
+ * the end of a push after text of the same push.  That text was once
+ * handed on twice ("<link>u>u</link>"): each chunk size from 1 to 300,
+ * and some larger, must give what the whole document gives.
+ */
+static void
+test_chunks_past_lookahead(void **state)
+{
+	static const char item[] =
+	    "<item><title>Latvia &amp; NATO, story %d &eacute; 1 < 2</title>"
+	    "<link>http://e.test/a/%d?x=1&y=2</link>"
+	    "<guid isPermaLink=\"false\">a-%d</guid>"
+	    "<description><![CDATA[<p>x &amp; ]] y</p>]]></description>"
+	    "<pubDate>Fri, 21 Jan 2022 14:12:00 GMT</pubDate></item>\n";
+	static const size_t big[] = { 511, 4096, 65535, 65537, 100000 };
+	struct sbuf	 doc;
+	struct run	 whole, r;
+	char		*want, *got;
+	size_t		 c, k;
+	int		 i;
+
+	(void)state;
+	sbuf_init(&doc);
+	sbuf_adds(&doc, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>");
+	for (i = 0; doc.sb_len < 90 * 1024; i++)
+		sbuf_printf(&doc, item, i, i, i);
+	sbuf_adds(&doc, "</channel></rss>\n");
+	want = input_run(doc.sb_buf, doc.sb_len, 0, NULL);
+	for (k = 0, c = 1; c <= 300 || k < sizeof(big) / sizeof(big[0]);
+	    c = c < 300 ? c + 1 : big[k++]) {
+		got = input_run(doc.sb_buf, doc.sb_len, c, NULL);
+		if (strcmp(got, want) != 0)
+			fail_msg("chunks of %zu bytes differ from the whole", c);
+		free(got);
+	}
+	free(want);
+
+	run_feed(&whole, doc.sb_buf, doc.sb_len, 0, NULL);
+	assert_int_equal(whole.r_finish, 0);
+	assert_int_equal(whole.r_got.g_n, i);
+	for (c = 29; c <= 41; c += 4) {
+		run_feed(&r, doc.sb_buf, doc.sb_len, c, NULL);
+		assert_int_equal(r.r_finish, 0);
+		assert_string_equal(r.r_got.g_dump.sb_buf,
+		    whole.r_got.g_dump.sb_buf);
+		run_free(&r);
+	}
+	run_free(&whole);
+	sbuf_free(&doc);
+}
+
 static const char jsonfeed[] =
     "\xef\xbb\xbf\n  {\"version\": \"https://jsonfeed.org/version/1.1\","
     " \"title\": \"My &amp; feed\", \"home_page_url\": \"https://j.test/\","
@@ -540,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_repair_stray),
 		cmocka_unit_test(test_repair_around_root),
 		cmocka_unit_test(test_chunks_equal_whole),
+		cmocka_unit_test(test_chunks_past_lookahead),
 		cmocka_unit_test(test_jsonfeed),
 		cmocka_unit_test(test_jsonfeed_refused),
 	};
