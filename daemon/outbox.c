@@ -15,9 +15,6 @@
 #include "store.h"
 #include "util.h"
 
-/* Rows looked at per pass: the heads of every sink are among them. */
-#define OUTBOX_BATCH	1024
-
 struct outbox_job {
 	struct outbox	*oj_ob;
 	int64_t		 oj_rowid;
@@ -36,7 +33,11 @@ struct outbox {
 	/* Sinks with a delivery in flight. */
 	char			**ob_busy;
 	size_t			 ob_nbusy;
-	/* --once: deliveries tried in this run (each is tried once). */
+	/*
+	 * --once: each is tried once, and a sink's are tried in order, so
+	 * a sink's last tried rowid says which ones it has had.
+	 */
+	char			**ob_tried_sink;
 	int64_t			*ob_tried;
 	size_t			 ob_ntried;
 	/*
@@ -217,68 +218,117 @@ outbox_expire(struct outbox *ob, int64_t now)
 		    "max_queue_age; kept in the database)", n);
 }
 
+/* --once: the rowid of the last delivery of sink tried in this run, or 0. */
+static int64_t
+outbox_tried(const struct outbox *ob, const char *sink)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->ob_ntried; i++)
+		if (strcmp(ob->ob_tried_sink[i], sink) == 0)
+			return ob->ob_tried[i];
+	return 0;
+}
+
+static void
+outbox_set_tried(struct outbox *ob, const char *sink, int64_t rowid)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->ob_ntried; i++)
+		if (strcmp(ob->ob_tried_sink[i], sink) == 0) {
+			ob->ob_tried[i] = rowid;
+			return;
+		}
+	outbox_add(&ob->ob_tried_sink, &ob->ob_ntried, sink);
+	ob->ob_tried = xreallocarray(ob->ob_tried, ob->ob_ntried,
+	    sizeof(*ob->ob_tried));
+	ob->ob_tried[ob->ob_ntried - 1] = rowid;
+}
+
+/*
+ * The delivery sink may send now: its oldest live one, past those it has
+ * accepted already (their dequeue pending) and, with --once, past those
+ * tried in this run.  1 with *d, 0 if none, -1 on a database error.
+ */
+static int
+outbox_head(struct outbox *ob, const char *sink, struct store_delivery *d,
+    char *err, size_t errlen)
+{
+	int64_t	after = ob->ob_once ? outbox_tried(ob, sink) : 0;
+	int	r;
+
+	while ((r = store_delivery_head(ob->ob_store, sink, after, d, err,
+	    errlen)) == 1 && outbox_in(ob->ob_accepted, ob->ob_naccepted,
+	    d->sd_rowid)) {
+		after = d->sd_rowid;
+		store_delivery_clear(d);
+	}
+	return r;
+}
+
 static void
 outbox_pass(struct outbox *ob)
 {
-	struct store_delivery	*d = NULL;
+	struct store_delivery	 d;
 	struct outbox_job	*j;
-	char			**seen = NULL, err[256];
-	size_t			 n = 0, nseen = 0, i;
+	char			**sinks = NULL, err[256];
+	size_t			 nsinks = 0, i;
 	int64_t			 now = (int64_t)time(NULL), wake = -1;
-	int			 started = 0;
+	int			 started = 0, r = 0;
 
 	outbox_expire(ob, now);
 	if (ob->ob_naccepted > 0 && outbox_dequeue_accepted(ob) > 0)
 		/* The database still refuses: try the dequeue again soon. */
 		wake = now + 5;
-	if (store_delivery_due(ob->ob_store, -1, OUTBOX_BATCH, &d, &n, err,
+	if (store_delivery_sinks(ob->ob_store, &sinks, &nsinks, err,
 	    sizeof(err)) == -1) {
 		log_warnx("queue error=%s", log_q(err));
 		outbox_later(ob, 5);
 		return;
 	}
-	for (i = 0; i < n; i++) {
+	/* Each sink takes its alerts one at a time, in the order raised. */
+	for (i = 0; i < nsinks; i++) {
+		if (outbox_has(ob->ob_busy, ob->ob_nbusy, sinks[i]))
+			continue;
+		if ((r = outbox_head(ob, sinks[i], &d, err, sizeof(err))) == -1)
+			break;
+		if (r == 0)
+			continue;
 		/*
 		 * --once tries every queued alert once (interface.md), even
-		 * past a failure of its sink; each sink still takes them in
-		 * the order they were raised.
+		 * past a failure of its sink.
 		 */
-		if (ob->ob_once && outbox_in(ob->ob_tried, ob->ob_ntried,
-		    d[i].sd_rowid))
-			continue;
-		/* Accepted already: only its dequeue is pending. */
-		if (outbox_in(ob->ob_accepted, ob->ob_naccepted,
-		    d[i].sd_rowid))
-			continue;
-		/* Only the oldest delivery of a sink may go: order is kept. */
-		if (outbox_has(seen, nseen, d[i].sd_sink))
-			continue;
-		outbox_add(&seen, &nseen, d[i].sd_sink);
-		if (outbox_has(ob->ob_busy, ob->ob_nbusy, d[i].sd_sink))
-			continue;
 		if (ob->ob_once)
-			outbox_push(&ob->ob_tried, &ob->ob_ntried,
-			    d[i].sd_rowid);
-		if (!ob->ob_once && d[i].sd_next_try > now) {
-			if (wake == -1 || d[i].sd_next_try < wake)
-				wake = d[i].sd_next_try;
+			outbox_set_tried(ob, sinks[i], d.sd_rowid);
+		else if (d.sd_next_try > now) {
+			if (wake == -1 || d.sd_next_try < wake)
+				wake = d.sd_next_try;
+			store_delivery_clear(&d);
 			continue;
 		}
 		j = xcalloc(1, sizeof(*j));
 		j->oj_ob = ob;
-		j->oj_rowid = d[i].sd_rowid;
-		j->oj_attempts = d[i].sd_attempts;
-		j->oj_sink = xstrdup(d[i].sd_sink);
-		j->oj_alert = xstrdup(d[i].sd_alert_id);
-		outbox_add(&ob->ob_busy, &ob->ob_nbusy, d[i].sd_sink);
+		j->oj_rowid = d.sd_rowid;
+		j->oj_attempts = d.sd_attempts;
+		j->oj_sink = xstrdup(d.sd_sink);
+		j->oj_alert = xstrdup(d.sd_alert_id);
+		outbox_add(&ob->ob_busy, &ob->ob_nbusy, d.sd_sink);
 		started++;
-		sink_deliver(ob->ob_http, ob->ob_cfg, d[i].sd_sink,
-		    d[i].sd_alert_id, d[i].sd_json, outbox_done_cb, j);
+		sink_deliver(ob->ob_http, ob->ob_cfg, d.sd_sink,
+		    d.sd_alert_id, d.sd_json, outbox_done_cb, j);
+		store_delivery_clear(&d);
 	}
-	for (i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
-	store_delivery_free(d, n);
+	for (i = 0; i < nsinks; i++)
+		free(sinks[i]);
+	free(sinks);
+	if (r == -1) {
+		log_warnx("queue error=%s", log_q(err));
+		if (started == 0) {
+			outbox_later(ob, 5);
+			return;
+		}
+	}
 
 	if (ob->ob_once) {
 		if (started == 0 && ob->ob_nbusy == 0 &&
@@ -328,6 +378,9 @@ outbox_free(struct outbox *ob)
 	for (i = 0; i < ob->ob_nbusy; i++)
 		free(ob->ob_busy[i]);
 	free(ob->ob_busy);
+	for (i = 0; i < ob->ob_ntried; i++)
+		free(ob->ob_tried_sink[i]);
+	free(ob->ob_tried_sink);
 	free(ob->ob_tried);
 	free(ob->ob_accepted);
 	free(ob);

@@ -84,6 +84,13 @@ static const char *const store_migrations[] = {
 	"  WHEN NOT EXISTS (SELECT 1 FROM delivery"
 	"    WHERE alert_id = OLD.alert_id)"
 	"  BEGIN DELETE FROM alert WHERE id = OLD.alert_id; END;",
+	/*
+	 * 1 -> 2: each sink's oldest live delivery, and the sinks with
+	 * any, found in O(log n): the outbox looks once per delivery, and a
+	 * scan of the queue each time made a backlog of 30,000 alerts take
+	 * minutes to drain.
+	 */
+	"CREATE INDEX IF NOT EXISTS delivery_sink ON delivery (dead, sink, id);",
 };
 #define STORE_VERSION	\
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -105,7 +112,8 @@ enum store_stmt {
 	S_STORY_PUT,
 	S_ALERT_ADD,
 	S_DELIVERY_ADD,
-	S_DELIVERY_DUE,
+	S_DELIVERY_HEAD,
+	S_DELIVERY_SINKS,
 	S_DELIVERY_DONE,
 	S_DELIVERY_RETRY,
 	S_DELIVERY_EXPIRE,
@@ -153,11 +161,18 @@ static const char *const store_sql[S_MAX] = {
 	    " created) VALUES (?1, ?2, ?3, ?4)",
 	[S_DELIVERY_ADD] = "INSERT OR IGNORE INTO delivery (alert_id, sink,"
 	    " next_try, created) VALUES (?1, ?2, ?3, ?3)",
-	[S_DELIVERY_DUE] = "SELECT d.id, d.alert_id, a.watchlist, d.sink,"
+	[S_DELIVERY_HEAD] = "SELECT d.id, d.alert_id, a.watchlist, d.sink,"
 	    " a.json, d.attempts, d.created, d.next_try"
 	    " FROM delivery AS d JOIN alert AS a ON a.id = d.alert_id"
-	    " WHERE d.dead = 0 AND (?1 < 0 OR d.next_try <= ?1)"
-	    " ORDER BY d.id LIMIT ?2",
+	    " WHERE d.dead = 0 AND d.sink = ?1 AND d.id > ?2"
+	    " ORDER BY d.id LIMIT 1",
+	/* A loose index scan: one look-up per sink, not one per row. */
+	[S_DELIVERY_SINKS] = "WITH RECURSIVE s (sink) AS ("
+	    " SELECT min(sink) FROM delivery WHERE dead = 0"
+	    " UNION ALL SELECT (SELECT min(sink) FROM delivery"
+	    "  WHERE dead = 0 AND sink > s.sink) FROM s"
+	    " WHERE s.sink IS NOT NULL)"
+	    " SELECT sink FROM s WHERE sink IS NOT NULL",
 	[S_DELIVERY_DONE] = "DELETE FROM delivery WHERE id = ?1",
 	[S_DELIVERY_RETRY] = "UPDATE delivery SET attempts = attempts + 1,"
 	    " next_try = ?2, last_error = ?3 WHERE id = ?1",
@@ -877,24 +892,43 @@ store_alert_add(struct store *st, const char *alert_id,
 }
 
 int
-store_delivery_due(struct store *st, int64_t now, size_t max,
-    struct store_delivery **out, size_t *n, char *err, size_t errlen)
+store_delivery_sinks(struct store *st, char ***out, size_t *n, char *err,
+    size_t errlen)
 {
-	sqlite3_stmt		*s = st->st_stmt[S_DELIVERY_DUE];
-	struct store_delivery	*v = NULL, *d;
-	size_t			 cap = 0;
-	int			 rc;
+	sqlite3_stmt	*s = st->st_stmt[S_DELIVERY_SINKS];
+	char		**v = NULL;
+	int		 rc;
 
 	*out = NULL;
 	*n = 0;
-	sqlite3_bind_int64(s, 1, now < 0 ? -1 : now);
-	sqlite3_bind_int64(s, 2, max > INT64_MAX ? INT64_MAX : (int64_t)max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		d = &v[(*n)++];
+		v = xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = store_col_str(s, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(st, "delivery sinks", err, errlen);
+		store_done(s);
+		while (*n > 0)
+			free(v[--*n]);
+		free(v);
+		return -1;
+	}
+	store_done(s);
+	*out = v;
+	return 0;
+}
+
+int
+store_delivery_head(struct store *st, const char *sink, int64_t after,
+    struct store_delivery *d, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->st_stmt[S_DELIVERY_HEAD];
+	int		 rc;
+
+	memset(d, 0, sizeof(*d));
+	sqlite3_bind_text(s, 1, sink, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, after);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		d->sd_rowid = sqlite3_column_int64(s, 0);
 		d->sd_alert_id = store_col_str(s, 1);
 		d->sd_watchlist = store_col_str(s, 2);
@@ -903,33 +937,26 @@ store_delivery_due(struct store *st, int64_t now, size_t max,
 		d->sd_attempts = sqlite3_column_int(s, 5);
 		d->sd_created = sqlite3_column_int64(s, 6);
 		d->sd_next_try = sqlite3_column_int64(s, 7);
+		store_done(s);
+		return 1;
 	}
 	if (rc != SQLITE_DONE) {
-		store_fail(st, "delivery due", err, errlen);
+		store_fail(st, "delivery head", err, errlen);
 		store_done(s);
-		store_delivery_free(v, *n);
-		*n = 0;
 		return -1;
 	}
 	store_done(s);
-	*out = v;
 	return 0;
 }
 
 void
-store_delivery_free(struct store_delivery *v, size_t n)
+store_delivery_clear(struct store_delivery *d)
 {
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free(v[i].sd_alert_id);
-		free(v[i].sd_watchlist);
-		free(v[i].sd_sink);
-		free(v[i].sd_json);
-	}
-	free(v);
+	free(d->sd_alert_id);
+	free(d->sd_watchlist);
+	free(d->sd_sink);
+	free(d->sd_json);
+	memset(d, 0, sizeof(*d));
 }
 
 int

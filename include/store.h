@@ -126,14 +126,20 @@ int		 store_feed_put(struct store *, const char *feed,
 		    const struct store_feed *, char *err, size_t errlen);
 
 /*
- * The queue, outside poll transactions.  Deliveries with sd_next_try <= now
- * (every one if now < 0), oldest first, at most max; dead ones never.
- * *out is an array to free with store_delivery_free().
+ * The queue, outside poll transactions; dead deliveries never show.  Each
+ * sink takes its deliveries oldest first, so the outbox asks for the sinks
+ * with live deliveries (*out: an array of strings, to free), then for the
+ * head of each: the oldest with a rowid above `after` (0: the oldest of
+ * all), whatever its sd_next_try.  store_delivery_head() returns 1 with
+ * *d filled (free with store_delivery_clear()), 0 when there is none.
+ * Both cost O(log n) in the size of the queue.
  */
-int		 store_delivery_due(struct store *, int64_t now, size_t max,
-		    struct store_delivery **out, size_t *n, char *err,
+int		 store_delivery_sinks(struct store *, char ***out, size_t *n,
+		    char *err, size_t errlen);
+int		 store_delivery_head(struct store *, const char *sink,
+		    int64_t after, struct store_delivery *d, char *err,
 		    size_t errlen);
-void		 store_delivery_free(struct store_delivery *, size_t n);
+void		 store_delivery_clear(struct store_delivery *);
 /* The sink accepted it: it leaves the queue. */
 int		 store_delivery_done(struct store *, int64_t rowid, char *err,
 		    size_t errlen);

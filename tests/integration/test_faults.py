@@ -111,6 +111,50 @@ def test_receiver_outage_then_order_and_ids(t):
        "deliveries left")
 
 
+def test_one_sink_down_does_not_hold_another(t):
+    """1,100 alerts queued for a receiver that is down (more than the
+    1,024 rows the outbox once looked at per pass) must not hold back an
+    alert for another sink raised after them: each sink has its own
+    queue order.  (Before, the later alert was never reached while the
+    backlog stood.)  The backlog is then drained in order, each once."""
+    srv = t.feed_server()
+    port = nwtest.free_port()
+    down = "http://%s:%d/down" % (nwtest.LOOPBACK, port)
+    n = 1100
+    srv.set("/a.xml", Feed(rss2([item("Latvia story %d" % k,
+                                      guid="a-%d" % k,
+                                      link="http://news.example.org/a/%d" % k)
+                                 for k in range(n)])))
+    srv.set("/b.xml", Feed(rss2([item("NATO story", guid="b-0",
+                                      link="http://news.example.org/b/0")])))
+    up = t.webhook()
+    hooks = {"down": {"url": down}, "up": {"url": up.url("/up")}}
+    cfg = t.config(feeds={"a": srv.url("/a.xml")},
+                   watchlists={"lat": {"match": "Latvia", "notify": "down"}},
+                   webhooks=hooks)
+    res = t.run_once(cfg, timeout=300)
+    eq(res.rc, 2, "exit status with the receiver down")
+    eq(db_rows(db_path(t), "SELECT count(*) FROM delivery WHERE dead = 0")
+       [0][0], n, "deliveries queued for the receiver that is down")
+    cfg = t.config(feeds={"a": srv.url("/a.xml"), "b": srv.url("/b.xml")},
+                   watchlists={"lat": {"match": "Latvia", "notify": "down"},
+                               "nato": {"match": "NATO", "notify": "up"}},
+                   webhooks=hooks)
+    res = t.run_once(cfg, timeout=300)
+    eq(res.rc, 2, "exit status with one receiver still down")
+    got = [(p.path, p.json()["watchlist"], p.json()["item"]["id"])
+           for p in up.accepted()]
+    eq(got, [("/up", "nato", "b-0")], "what the receiver that is up got")
+    # Back: the backlog goes out, in the order raised, each once.
+    hook = t.webhook(port=port)
+    res = t.run_once(cfg, timeout=300)
+    eq(res.rc, 0, "exit status once the receiver is back")
+    ids = [p.json()["item"]["id"] for p in hook.accepted()]
+    eq(len(ids), n, "alerts delivered after the outage")
+    eq(ids, ["a-%d" % k for k in range(n)], "their order (the feed's, "
+       "newest first, is raise order)")
+
+
 def test_receiver_outage_run_mode(t):
     """Run mode: the receiver refuses connections while alerts pile up,
     then comes back; everything is delivered in raise order, each under

@@ -187,12 +187,15 @@ test_open_creates(void **state)
 	/* WAL is a property of the file: a second connection sees it. */
 	assert_int_equal(sql_int(t->td_db, "SELECT journal_mode = 'wal' "
 	    "FROM pragma_journal_mode"), 1);
-	assert_int_equal(sql_int(t->td_db, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(t->td_db, "PRAGMA user_version"), 2);
 	assert_int_equal(sql_int(t->td_db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('feed', 'item', 'story',"
 	    " 'alert', 'delivery')"), 5);
 	assert_int_equal(sql_int(t->td_db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'index' AND name = 'delivery_due'"), 1);
+	/* The outbox's look-ups go through an index, never a scan. */
+	assert_int_equal(sql_int(t->td_db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'index' AND name = 'delivery_sink'"), 1);
 	assert_int_equal(store_delivery_next(st), -1);
 	assert_int_equal(store_delivery_count(st), 0);
 	store_close(st);
@@ -462,18 +465,17 @@ test_alert_idempotent(void **state)
 {
 	struct tdir		*t = *state;
 	struct store		*st;
-	struct store_delivery	*d;
-	size_t			 n;
+	struct store_delivery	 d;
 	char			 err[256] = "";
 
 	st = open_ok(t->td_state, 0);
 	alert_add_ok(st, "a1", 100, 1, "ops", "syslog");
-	assert_int_equal(store_delivery_due(st, -1, 10, &d, &n, err,
-	    sizeof(err)), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(store_delivery_retry(st, d[0].sd_rowid, 5000, "503",
+	assert_int_equal(store_delivery_count(st), 2);
+	assert_int_equal(store_delivery_head(st, "ops", 0, &d, err,
+	    sizeof(err)), 1);
+	assert_int_equal(store_delivery_retry(st, d.sd_rowid, 5000, "503",
 	    err, sizeof(err)), 0);
-	store_delivery_free(d, n);
+	store_delivery_clear(&d);
 	/* Queued again: kept as it is, its backoff included. */
 	alert_add_ok(st, "a1", 200, 0, "ops", "syslog");
 	alert_add_ok(st, "a1", 300, 0, "other", NULL);
@@ -486,79 +488,85 @@ test_alert_idempotent(void **state)
 	store_close(st);
 }
 
+/* The sinks with live deliveries, as one string "a,b,". */
+static void
+assert_sinks(struct store *st, const char *want)
+{
+	struct sbuf	  sb;
+	char		**v, err[256] = "";
+	size_t		  n, i;
+
+	assert_int_equal(store_delivery_sinks(st, &v, &n, err, sizeof(err)), 0);
+	sbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		sbuf_adds(&sb, v[i]);
+		sbuf_addc(&sb, ',');
+		free(v[i]);
+	}
+	free(v);
+	assert_string_equal(sb.sb_buf, want);
+	sbuf_free(&sb);
+}
+
 static void
 test_delivery(void **state)
 {
 	struct tdir		*t = *state;
 	struct store		*st;
-	struct store_delivery	*d;
-	size_t			 n;
+	struct store_delivery	 d;
 	int64_t			 r1, r2, r3;
 	char			 err[256] = "";
 
 	st = open_ok(t->td_state, 0);
-	assert_int_equal(store_delivery_due(st, -1, 10, &d, &n, err,
+	assert_sinks(st, "");
+	assert_int_equal(store_delivery_head(st, "ops", 0, &d, err,
 	    sizeof(err)), 0);
-	assert_int_equal(n, 0);
-	store_delivery_free(d, n);
 
 	alert_add_ok(st, "a1", 100, 1, "ops", "syslog");
 	alert_add_ok(st, "a2", 200, 1, "ops", NULL);
 	assert_int_equal(store_delivery_count(st), 3);
 	assert_int_equal(store_delivery_next(st), 100);
+	assert_sinks(st, "ops,syslog,");
 
-	/* All live ones, oldest first, whatever now. */
-	assert_int_equal(store_delivery_due(st, -1, 10, &d, &n, err,
+	/* Each sink's oldest, with all it needs to be sent. */
+	assert_int_equal(store_delivery_head(st, "ops", 0, &d, err,
+	    sizeof(err)), 1);
+	assert_string_equal(d.sd_alert_id, "a1");
+	assert_string_equal(d.sd_sink, "ops");
+	assert_string_equal(d.sd_watchlist, "baltic");
+	assert_string_equal(d.sd_json, "{\"id\":\"a1\"}");
+	assert_int_equal(d.sd_attempts, 0);
+	assert_int_equal(d.sd_created, 100);
+	assert_int_equal(d.sd_next_try, 100);
+	r1 = d.sd_rowid;
+	store_delivery_clear(&d);
+	assert_int_equal(store_delivery_head(st, "syslog", 0, &d, err,
+	    sizeof(err)), 1);
+	assert_string_equal(d.sd_alert_id, "a1");
+	assert_string_equal(d.sd_sink, "syslog");
+	r2 = d.sd_rowid;
+	store_delivery_clear(&d);
+	/* Past a rowid: the next of that sink, then none. */
+	assert_int_equal(store_delivery_head(st, "ops", r1, &d, err,
+	    sizeof(err)), 1);
+	assert_string_equal(d.sd_alert_id, "a2");
+	r3 = d.sd_rowid;
+	store_delivery_clear(&d);
+	assert_true(r1 < r2 && r2 < r3);
+	assert_int_equal(store_delivery_head(st, "ops", r3, &d, err,
 	    sizeof(err)), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(d[0].sd_alert_id, "a1");
-	assert_string_equal(d[0].sd_sink, "ops");
-	assert_string_equal(d[0].sd_watchlist, "baltic");
-	assert_string_equal(d[0].sd_json, "{\"id\":\"a1\"}");
-	assert_int_equal(d[0].sd_attempts, 0);
-	assert_int_equal(d[0].sd_created, 100);
-	assert_int_equal(d[0].sd_next_try, 100);
-	assert_string_equal(d[1].sd_alert_id, "a1");
-	assert_string_equal(d[1].sd_sink, "syslog");
-	assert_string_equal(d[2].sd_alert_id, "a2");
-	assert_true(d[0].sd_rowid < d[1].sd_rowid);
-	assert_true(d[1].sd_rowid < d[2].sd_rowid);
-	r1 = d[0].sd_rowid;
-	r2 = d[1].sd_rowid;
-	r3 = d[2].sd_rowid;
-	store_delivery_free(d, n);
+	assert_int_equal(store_delivery_head(st, "nosuch", 0, &d, err,
+	    sizeof(err)), 0);
 
-	/* max, and now. */
-	assert_int_equal(store_delivery_due(st, -1, 1, &d, &n, err,
-	    sizeof(err)), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(d[0].sd_rowid, r1);
-	store_delivery_free(d, n);
-	assert_int_equal(store_delivery_due(st, 150, 10, &d, &n, err,
-	    sizeof(err)), 0);
-	assert_int_equal(n, 2);
-	store_delivery_free(d, n);
-	assert_int_equal(store_delivery_due(st, 99, 10, &d, &n, err,
-	    sizeof(err)), 0);
-	assert_int_equal(n, 0);
-	store_delivery_free(d, n);
-
-	/* A retry: later, counted, with its reason. */
+	/* A retry: later, counted, with its reason; still the head. */
 	assert_int_equal(store_delivery_retry(st, r1, 1000, "http: 503", err,
 	    sizeof(err)), 0);
-	assert_int_equal(store_delivery_due(st, 500, 10, &d, &n, err,
-	    sizeof(err)), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(d[0].sd_rowid, r2);
-	assert_int_equal(d[1].sd_rowid, r3);
-	store_delivery_free(d, n);
-	assert_int_equal(store_delivery_due(st, 1000, 10, &d, &n, err,
-	    sizeof(err)), 0);
-	assert_int_equal(n, 3);
-	assert_int_equal(d[0].sd_rowid, r1);
-	assert_int_equal(d[0].sd_attempts, 1);
-	assert_int_equal(d[0].sd_next_try, 1000);
-	store_delivery_free(d, n);
+	assert_int_equal(store_delivery_head(st, "ops", 0, &d, err,
+	    sizeof(err)), 1);
+	assert_int_equal(d.sd_rowid, r1);
+	assert_int_equal(d.sd_attempts, 1);
+	assert_int_equal(d.sd_next_try, 1000);
+	store_delivery_clear(&d);
 	assert_int_equal(sql_int(t->td_db, "SELECT last_error = 'http: 503'"
 	    " FROM delivery WHERE attempts = 1"), 1);
 	assert_int_equal(store_delivery_next(st), 100);
@@ -566,6 +574,7 @@ test_delivery(void **state)
 	/* Accepted: it leaves the queue; the alert goes with its last one. */
 	assert_int_equal(store_delivery_done(st, r2, err, sizeof(err)), 0);
 	assert_int_equal(store_delivery_count(st), 2);
+	assert_sinks(st, "ops,");
 	assert_int_equal(store_delivery_next(st), 200);
 	assert_int_equal(sql_int(t->td_db, "SELECT count(*) FROM alert"), 2);
 	assert_int_equal(store_delivery_done(st, r3, err, sizeof(err)), 0);
@@ -582,8 +591,7 @@ test_expire(void **state)
 {
 	struct tdir		*t = *state;
 	struct store		*st;
-	struct store_delivery	*d;
-	size_t			 n;
+	struct store_delivery	 d;
 	char			 err[256] = "";
 
 	st = open_ok(t->td_state, 0);
@@ -597,11 +605,14 @@ test_expire(void **state)
 	assert_int_equal(store_delivery_count(st), 1);
 	assert_int_equal(store_delivery_dead(st), 2);
 	assert_int_equal(store_delivery_next(st), 500);
-	assert_int_equal(store_delivery_due(st, -1, 10, &d, &n, err,
+	/* Dead ones are never a head, nor their sink listed for them. */
+	assert_sinks(st, "ops,");
+	assert_int_equal(store_delivery_head(st, "ops", 0, &d, err,
+	    sizeof(err)), 1);
+	assert_string_equal(d.sd_alert_id, "new");
+	store_delivery_clear(&d);
+	assert_int_equal(store_delivery_head(st, "syslog", 0, &d, err,
 	    sizeof(err)), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(d[0].sd_alert_id, "new");
-	store_delivery_free(d, n);
 	/* Dead ones are kept, with their alert. */
 	assert_int_equal(sql_int(t->td_db, "SELECT count(*) FROM alert"
 	    " WHERE id = 'old'"), 1);
@@ -655,8 +666,7 @@ static void
 dry_work(struct store *st)
 {
 	struct store_feed	 sf;
-	struct store_delivery	*d;
-	size_t			 n, i;
+	struct store_delivery	 d;
 	char			 err[256] = "";
 
 	memset(&sf, 0, sizeof(sf));
@@ -670,12 +680,11 @@ dry_work(struct store *st)
 	/* Within the run it behaves as a real store. */
 	assert_int_equal(store_item_seen(st, "f", "dry-item"), 1);
 	assert_int_equal(claim(st, "baltic", "dry/link", NULL, 200), 0);
-	assert_int_equal(store_delivery_due(st, -1, 10, &d, &n, err,
-	    sizeof(err)), 0);
-	for (i = 0; i < n; i++)
-		assert_int_equal(store_delivery_done(st, d[i].sd_rowid, err,
+	while (store_delivery_head(st, "ops", 0, &d, err, sizeof(err)) == 1) {
+		assert_int_equal(store_delivery_done(st, d.sd_rowid, err,
 		    sizeof(err)), 0);
-	store_delivery_free(d, n);
+		store_delivery_clear(&d);
+	}
 	assert_int_equal(store_delivery_count(st), 0);
 	assert_true(store_delivery_expire(st, 1000, err, sizeof(err)) >= 0);
 	assert_int_equal(store_check(st, err, sizeof(err)), 0);
@@ -838,7 +847,31 @@ test_migrate_partial(void **state)
 	assert_int_equal(store_item_seen(st, "f", "k"), 1);
 	alert_add_ok(st, "a", 1, 1, "ops", NULL);
 	store_close(st);
-	assert_int_equal(sql_int(t->td_db, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(t->td_db, "PRAGMA user_version"), 2);
+}
+
+/* A database of version 1 (the first release) gets step 2, data kept. */
+static void
+test_migrate_v1(void **state)
+{
+	struct tdir		*t = *state;
+	struct store		*st;
+	struct store_delivery	 d;
+	char			 err[256] = "";
+
+	st = open_ok(t->td_state, 0);
+	alert_add_ok(st, "a", 1, 1, "ops", NULL);
+	store_close(st);
+	sql_exec(t->td_db, "DROP INDEX delivery_sink; PRAGMA user_version = 1");
+	st = open_ok(t->td_state, 0);
+	assert_int_equal(store_delivery_head(st, "ops", 0, &d, err,
+	    sizeof(err)), 1);
+	assert_string_equal(d.sd_alert_id, "a");
+	store_delivery_clear(&d);
+	store_close(st);
+	assert_int_equal(sql_int(t->td_db, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(t->td_db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'index' AND name = 'delivery_sink'"), 1);
 }
 
 static void
@@ -878,6 +911,7 @@ main(void)
 		T(test_corrupt_pages),
 		T(test_newer_schema),
 		T(test_migrate_partial),
+		T(test_migrate_v1),
 		T(test_bad_dir),
 #undef T
 	};
