@@ -221,12 +221,18 @@ BENCH_DEB_PKGS	= nginx-light sfeed newsboat hyperfine time curl libxml2-utils \
 		  python3 sqlite3 linux-perf valgrind
 
 .PHONY: bench bench-deps
-bench: newswatchd
+bench: newswatchd $(BUILD)/bench_match
 	python3 tests/bench/bench.py --bin ./newswatchd --shared $(SHARED) \
+		--match-bin $(BUILD)/bench_match \
 		--dir $(BENCH_DIR) --port $(BENCH_PORT) --only $(BENCH_ONLY) \
 		$(if $(BENCH_QUICK),--quick) $(if $(BENCH_SLOW),--slow) \
 		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) \
 		$(if $(BENCH_IDLE_WAIT),--idle-wait $(BENCH_IDLE_WAIT))
+
+# The matcher alone (tests/bench/bench_match.c), linked with the daemon's
+# modules as they are built.
+$(BUILD)/bench_match: tests/bench/bench_match.c $(OBJS) $(wildcard include/*.h)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/bench_match.c $(OBJS) $(LDLIBS)
 
 bench-deps:
 	@missing=$$(for p in $(BENCH_DEB_PKGS); do \

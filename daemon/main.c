@@ -237,17 +237,25 @@ main_fetch(const char *source, feed_item_cb *cb, void *arg,
 	return 0;
 }
 
+/* Appends ', "key": ' and v as JSON (a string, or null when NULL). */
 static void
-main_json_date(struct sbuf *sb, int64_t t)
+main_json_key(struct sbuf *sb, const char *key, const char *v)
+{
+	sbuf_add(sb, ", \"", 3);
+	sbuf_adds(sb, key);
+	sbuf_add(sb, "\": ", 3);
+	sbuf_json(sb, v);
+}
+
+/* Dates go out as RFC 3339 in UTC, or null. */
+static void
+main_json_date(struct sbuf *sb, const char *key, int64_t t)
 {
 	char	buf[DATE_RFC3339_LEN];
 
-	if (t == DATE_NONE) {
-		sbuf_adds(sb, "null");
-		return;
-	}
-	date_format(t, buf);
-	sbuf_json(sb, buf);
+	if (t != DATE_NONE)
+		date_format(t, buf);
+	main_json_key(sb, key, t != DATE_NONE ? buf : NULL);
 }
 
 struct main_parse {
@@ -270,20 +278,13 @@ main_parse_item(void *arg, const struct feed_item *it)
 	sbuf_adds(sb, mp->mp_first ? "\n {\"id\": " : ",\n {\"id\": ");
 	mp->mp_first = 0;
 	sbuf_json(sb, it->fi_id);
-	sbuf_adds(sb, ", \"title\": ");
-	sbuf_json(sb, it->fi_title);
-	sbuf_adds(sb, ", \"link\": ");
-	sbuf_json(sb, it->fi_link);
-	sbuf_adds(sb, ", \"published\": ");
-	main_json_date(sb, it->fi_published);
-	sbuf_adds(sb, ", \"updated\": ");
-	main_json_date(sb, it->fi_updated);
-	sbuf_adds(sb, ", \"author\": ");
-	sbuf_json(sb, it->fi_author);
-	sbuf_adds(sb, ", \"summary\": ");
-	sbuf_json(sb, it->fi_summary);
-	sbuf_adds(sb, ", \"content\": ");
-	sbuf_json(sb, it->fi_content);
+	main_json_key(sb, "title", it->fi_title);
+	main_json_key(sb, "link", it->fi_link);
+	main_json_date(sb, "published", it->fi_published);
+	main_json_date(sb, "updated", it->fi_updated);
+	main_json_key(sb, "author", it->fi_author);
+	main_json_key(sb, "summary", it->fi_summary);
+	main_json_key(sb, "content", it->fi_content);
 	sbuf_adds(sb, ", \"categories\": [");
 	for (i = 0; i < it->fi_ncategories; i++) {
 		if (i > 0)
@@ -314,10 +315,8 @@ main_parse(const char *source)
 	} else {
 		sbuf_adds(&mp.mp_out, "],\n \"feed\": {\"title\": ");
 		sbuf_json(&mp.mp_out, fm->fm_title);
-		sbuf_adds(&mp.mp_out, ", \"link\": ");
-		sbuf_json(&mp.mp_out, fm->fm_link);
-		sbuf_adds(&mp.mp_out, ", \"format\": ");
-		sbuf_json(&mp.mp_out, fm->fm_format);
+		main_json_key(&mp.mp_out, "link", fm->fm_link);
+		main_json_key(&mp.mp_out, "format", fm->fm_format);
 		sbuf_adds(&mp.mp_out, "}}\n");
 		feed_parser_free(fp);
 	}

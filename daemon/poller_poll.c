@@ -155,7 +155,7 @@ poller_item_cb(void *arg, const struct feed_item *it)
 		free(key);
 		return;
 	}
-	/* A read outside the transaction: seen items cost no matching. */
+	/* Seen items cost no matching (a read; see poller_feed()). */
 	if (store_item_seen(p->p_store, pl->pl_cf->cf_name, key) == 1) {
 		free(key);
 		return;
