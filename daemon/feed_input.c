@@ -38,7 +38,13 @@
  * read as windows-1252 (or ISO-8859-2 where windows-1252 has holes), as
  * feedparser does.  Past it, or after a BOM, a bad byte is U+FFFD.
  */
+#ifndef FEED_LOOKAHEAD
+/*
+ * The fuzz build makes it small (Makefile), so that inputs of a few KiB
+ * reach the stage where each push is repaired as it comes.
+ */
 #define FEED_LOOKAHEAD	(64 * 1024)
+#endif
 /* A reference longer than this is no reference: the '&' is escaped. */
 #define FEED_REF_NAME	40
 #define FEED_REF_DIGITS	12
@@ -73,6 +79,7 @@ struct feed_input {
 	char		 fi_quote;
 	int		 fi_run;	/* '-', ']' or '?' just before */
 	int		 fi_bracket;	/* '[' depth in a DOCTYPE */
+	int		 fi_decl_drop;	/* a "<!" that is no DOCTYPE: dropped */
 	int		 fi_begun;	/* more than whitespace was seen */
 };
 
@@ -395,11 +402,17 @@ static void
 feed_decide(struct feed_input *fi, int final)
 {
 	const unsigned char	*b = (const unsigned char *)fi->fi_head.sb_buf;
-	size_t			 n = fi->fi_head.sb_len, skip = 0, i;
+	size_t			 n = fi->fi_head.sb_len, skip = 0, i, look;
 	const char		*wide = NULL, *enc;
 	char			 decl[64];
 	int			 bom = 0;
 
+	/*
+	 * What is decided reads the first FEED_LOOKAHEAD bytes only, however
+	 * many came in the first pushes: it must not depend on how the
+	 * network cut the body.
+	 */
+	look = n > FEED_LOOKAHEAD ? FEED_LOOKAHEAD : n;
 	if (n >= 4 && memcmp(b, "\x00\x00\xfe\xff", 4) == 0)
 		wide = "UTF-32BE", skip = 4;
 	else if (n >= 4 && memcmp(b, "\xff\xfe\x00\x00", 4) == 0)
@@ -426,21 +439,23 @@ feed_decide(struct feed_input *fi, int final)
 	} else if (bom)
 		feed_use_label(fi, NULL);
 	else {
-		enc = feed_decl_encoding((const char *)b, n, decl, sizeof(decl));
+		enc = feed_decl_encoding((const char *)b, look, decl,
+		    sizeof(decl));
 		if (enc == NULL || feed_label_wide(enc))
 			enc = fi->fi_charset;
 		if (enc != NULL && feed_label_wide(enc))
 			enc = NULL;
 		feed_use_label(fi, enc);
-		if (fi->fi_enc == ENC_UTF8 && !feed_utf8_valid(b, n, final)) {
+		if (fi->fi_enc == ENC_UTF8 && !feed_utf8_valid(b, look,
+		    final && look == n)) {
 			/* feedparser's order of guesses after a lying label. */
 			fi->fi_utf8 = 0;
 			fi->fi_enc = ENC_CP1252;
-			for (i = 0; i < n; i++)
+			for (i = 0; i < look; i++)
 				if (b[i] == 0x81 || b[i] == 0x8d || b[i] == 0x8f ||
 				    b[i] == 0x90 || b[i] == 0x9d)
 					break;
-			if (i < n && feed_use_iconv(fi, "ISO-8859-2", 1) == -1)
+			if (i < look && feed_use_iconv(fi, "ISO-8859-2", 1) == -1)
 				fi->fi_enc = ENC_CP1252;
 		}
 	}
@@ -599,10 +614,21 @@ feed_repair_lt(struct feed_input *fi, const char *s, size_t n, int final,
 			return 4;
 		}
 		if (prolog) {
+			/*
+			 * Only a DOCTYPE goes on; any other "<!" declaration is
+			 * dropped to its '>', as libxml2 would stop at it.  Kept,
+			 * "<!-\0-->" lost its NUL and became the start of a
+			 * comment that ran on, read differently by libxml2 as
+			 * the pushes fell.
+			 */
+			if ((m = feed_starts(s, n, "<!DOCTYPE", final)) == -1)
+				return 0;
 			fi->fi_state = FS_DECL;
 			fi->fi_quote = 0;
 			fi->fi_bracket = 0;
-			sbuf_add(out, s, 2);
+			fi->fi_decl_drop = m == 0;
+			if (m == 1)
+				sbuf_add(out, s, 2);
 			return 2;
 		}
 		if ((m = feed_starts(s, n, "<![CDATA[", final)) == -1)
@@ -682,12 +708,19 @@ feed_repair(struct feed_input *fi, int final, struct sbuf *out)
 		bit = 1u << fi->fi_state;
 		if (fi->fi_state <= FS_CDATA &&
 		    (feed_plain[(unsigned char)s[i]] & bit)) {
+			/*
+			 * What the prolog, a comment or a PI holds is dropped,
+			 * but not what came before it (a declaration that just
+			 * ended): that was lost when no push ended between.
+			 */
+			if (fi->fi_state == FS_PROLOG ||
+			    fi->fi_state == FS_COMMENT || fi->fi_state == FS_PI)
+				FLUSH();
 			while (++i < n && (feed_plain[(unsigned char)s[i]] & bit))
 				;
 			fi->fi_run = 0;
 			if (fi->fi_state == FS_PROLOG)
 				fi->fi_begun = 1;
-			/* What the prolog, a comment or a PI holds is dropped. */
 			if (fi->fi_state == FS_PROLOG ||
 			    fi->fi_state == FS_COMMENT || fi->fi_state == FS_PI)
 				start = i;
@@ -713,7 +746,8 @@ feed_repair(struct feed_input *fi, int final, struct sbuf *out)
 				FLUSH();
 				if (fi->fi_state != FS_COMMENT &&
 				    fi->fi_state != FS_PI &&
-				    fi->fi_state != FS_PROLOG)
+				    fi->fi_state != FS_PROLOG &&
+				    !(fi->fi_state == FS_DECL && fi->fi_decl_drop))
 					sbuf_add(out, feed_fffd, 3);
 				start = i += 3;
 				continue;
@@ -814,6 +848,10 @@ feed_repair(struct feed_input *fi, int final, struct sbuf *out)
 				fi->fi_bracket--;
 			else if (c == '>' && fi->fi_bracket == 0)
 				fi->fi_state = FS_PROLOG;
+			if (fi->fi_decl_drop) {
+				start = ++i;
+				continue;
+			}
 			break;
 		case FS_JSON:
 			break;
@@ -823,6 +861,18 @@ feed_repair(struct feed_input *fi, int final, struct sbuf *out)
 wait:
 	FLUSH();
 #undef FLUSH
+	if (final && fi->fi_state == FS_CDATA) {
+		/*
+		 * Cut inside a CDATA section: closed here.  libxml2 drops the
+		 * text of a section still open at the end, up to 300 bytes
+		 * of it, more or less by where the pushes fell; closed, all
+		 * of it is kept, however the body came.  A "]" or "]]" at
+		 * the cut was the start of the end.
+		 */
+		run = fi->fi_run > 2 ? 2 : fi->fi_run;
+		sbuf_add(out, "]]>" + run, 3 - (size_t)run);
+		fi->fi_state = FS_TEXT;
+	}
 	if (final)
 		i = n;
 	memmove(fi->fi_work.sb_buf, s + i, n - i);

@@ -485,6 +485,91 @@ test_chunks_past_lookahead(void **state)
 	sbuf_free(&doc);
 }
 
+/*
+ * Whether the label lies is read off the first 64 KiB, however the body
+ * was cut: a byte that is not UTF-8 at 70 KiB is U+FFFD whether the
+ * document came whole or in chunks (it once made the whole document
+ * windows-1252 only when it came in one piece).
+ */
+static void
+test_guess_independent_of_chunks(void **state)
+{
+	static const size_t chunks[] = { 1000, 4096, 16384, 65535, 65537 };
+	struct sbuf	 doc;
+	char		*want, *got;
+	size_t		 i;
+
+	(void)state;
+	sbuf_init(&doc);
+	sbuf_adds(&doc, "<rss version=\"2.0\"><channel>");
+	while (doc.sb_len < 70 * 1024)
+		sbuf_adds(&doc, "<item><title>Kari\xc5\x86s</title></item>\n");
+	sbuf_adds(&doc, "<item><title>bad \xe9 byte</title></item>"
+	    "</channel></rss>");
+	want = input_run(doc.sb_buf, doc.sb_len, 0, NULL);
+	assert_non_null(strstr(want, "Kari\xc5\x86s"));
+	assert_non_null(strstr(want, "bad \xef\xbf\xbd byte"));
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		got = input_run(doc.sb_buf, doc.sb_len, chunks[i], NULL);
+		if (strcmp(got, want) != 0)
+			fail_msg("chunks of %zu bytes differ from the whole",
+			    chunks[i]);
+		free(got);
+	}
+	free(want);
+	sbuf_free(&doc);
+}
+
+/* Found by fuzz_feed once its look-ahead was small (Makefile). */
+static void
+test_cut_in_cdata(void **state)
+{
+	static const size_t chunks[] = { 0, 1, 7, 100, 299, 301, 4096 };
+	struct sbuf	 doc;
+	struct run	 r;
+	size_t		 i, len;
+	int		 k;
+
+	(void)state;
+	/* A body cut inside a CDATA section keeps all of the text. */
+	sbuf_init(&doc);
+	sbuf_adds(&doc, "<rss version=\"2.0\"><channel><item><title>t</title>"
+	    "<description><![CDATA[<p>");
+	for (k = 0; k < 300; k++)
+		sbuf_printf(&doc, "w%d ", k);
+	sbuf_adds(&doc, "last]");
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		run_feed(&r, doc.sb_buf, doc.sb_len, chunks[i], NULL);
+		assert_int_equal(r.r_got.g_n, 1);
+		assert_non_null(r.r_got.g_summary[0]);
+		len = strlen(r.r_got.g_summary[0]);
+		/* The "]" at the cut is read as the start of "]]>". */
+		if (len < 9 || strcmp(r.r_got.g_summary[0] + len - 9,
+		    "w299 last") != 0)
+			fail_msg("chunks of %zu: the summary ends \"%s\"",
+			    chunks[i], r.r_got.g_summary[0] +
+			    (len > 20 ? len - 20 : 0));
+		run_free(&r);
+	}
+	sbuf_free(&doc);
+}
+
+static void
+test_decl_then_junk(void **state)
+{
+	(void)state;
+	/* A declaration right before junk was dropped with the junk. */
+	assert_input("<!DOCTYPE rss>junk<rss version=\"2.0\"></rss>",
+	    "<!DOCTYPE rss><rss version=\"2.0\"></rss>");
+	/*
+	 * Any other "<!" before the root goes to its '>'; kept, "<!-\x01-"
+	 * lost its control character and opened a comment that ran on.
+	 */
+	assert_input("<!-\x01-->x<rss version=\"2.0\"><!-- c --></rss>",
+	    "<rss version=\"2.0\"></rss>");
+	assert_input("<!ELEMENT rss ANY><rss/>", "<rss/>");
+}
+
 static const char jsonfeed[] =
     "\xef\xbb\xbf\n  {\"version\": \"https://jsonfeed.org/version/1.1\","
     " \"title\": \"My &amp; feed\", \"home_page_url\": \"https://j.test/\","
@@ -594,6 +679,9 @@ main(void)
 		cmocka_unit_test(test_repair_around_root),
 		cmocka_unit_test(test_chunks_equal_whole),
 		cmocka_unit_test(test_chunks_past_lookahead),
+		cmocka_unit_test(test_guess_independent_of_chunks),
+		cmocka_unit_test(test_cut_in_cdata),
+		cmocka_unit_test(test_decl_then_junk),
 		cmocka_unit_test(test_jsonfeed),
 		cmocka_unit_test(test_jsonfeed_refused),
 	};
