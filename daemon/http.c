@@ -65,7 +65,8 @@ struct http_xfer {
 	int			 x_denied;
 	int64_t			 x_max_size;
 	struct http_response	 x_resp;
-	char			 x_errbuf[CURL_ERROR_SIZE];
+	/* Made when the transfer starts: 10,000 queued feeds need none. */
+	char			*x_errbuf;
 };
 
 struct http_sock {
@@ -490,6 +491,7 @@ http_xfer_free(struct http_xfer *x)
 	if (x->x_easy != NULL)
 		curl_easy_cleanup(x->x_easy);
 	curl_slist_free_all(x->x_headers);
+	free(x->x_errbuf);
 	free(x->x_url);
 	free(x->x_etag);
 	free(x->x_last_modified);
@@ -517,6 +519,7 @@ http_xfer_setup(struct http *ht, struct http_xfer *x)
 	if ((e = curl_easy_init()) == NULL)
 		return -1;
 	x->x_easy = e;
+	x->x_errbuf = xcalloc(1, CURL_ERROR_SIZE);
 	x->x_max_size = l->hl_max_size;
 	x->x_all_permanent = 1;
 	curl_easy_setopt(e, CURLOPT_URL, x->x_url);
@@ -667,7 +670,8 @@ http_finish(struct http *ht, struct http_xfer *x, CURLcode rc)
 	else if (r->hr_error == HTTP_EDENIED)
 		r->hr_errmsg = xstrdup("address refused by deny_private");
 	else if (r->hr_error != HTTP_OK && r->hr_error != HTTP_EABORTED)
-		r->hr_errmsg = xstrdup(x->x_errbuf[0] ? x->x_errbuf :
+		r->hr_errmsg = xstrdup(x->x_errbuf != NULL && x->x_errbuf[0] ?
+		    x->x_errbuf :
 		    curl_easy_strerror(rc));
 
 	curl_multi_remove_handle(ht->ht_multi, x->x_easy);

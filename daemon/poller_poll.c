@@ -201,13 +201,14 @@ poller_feed(struct poll *pl, const char *content_type, const char *buf,
 		cs = http_charset(content_type);
 		pl->pl_parser = feed_parser_new(pl->pl_url, cs, poller_item_cb,
 		    pl);
+		pl->pl_parse_err = xcalloc(1, POLLER_ERR_LEN);
 		free(cs);
 	}
 	if (pl->pl_parse_failed)
 		return -1;
 	rt = store_read_begin(pl->pl_poller->p_store);
 	rc = feed_parser_push(pl->pl_parser, buf, len, pl->pl_parse_err,
-	    sizeof(pl->pl_parse_err));
+	    POLLER_ERR_LEN);
 	store_read_end(pl->pl_poller->p_store, rt);
 	if (rc == -1) {
 		pl->pl_parse_failed = 1;
@@ -216,13 +217,26 @@ poller_feed(struct poll *pl, const char *content_type, const char *buf,
 	return 0;
 }
 
+/*
+ * The body's hash, begun with its first bytes: a poll waiting in a host's
+ * queue (all 10,000 feeds at the first start) holds no digest context.
+ */
+static EVP_MD_CTX *
+poller_md(struct poll *pl)
+{
+	if (pl->pl_md == NULL && ((pl->pl_md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(pl->pl_md, EVP_sha256(), NULL) != 1))
+		abort();	/* out of memory, as xmalloc */
+	return pl->pl_md;
+}
+
 static int
 poller_data_cb(void *arg, const struct http_response *r, const char *buf,
     size_t len)
 {
 	struct poll	*pl = arg;
 
-	EVP_DigestUpdate(pl->pl_md, buf, len);
+	EVP_DigestUpdate(poller_md(pl), buf, len);
 	if (pl->pl_spooling) {
 		if (pl->pl_spool.sb_len + len <= POLLER_SPOOL_MAX) {
 			sbuf_add(&pl->pl_spool, buf, len);
@@ -252,7 +266,7 @@ poller_body_end(struct poll *pl, const struct http_response *r)
 	char			 hex[2 * EVP_MAX_MD_SIZE + 1];
 	int			 same;
 
-	EVP_DigestFinal_ex(pl->pl_md, md, &mdlen);
+	EVP_DigestFinal_ex(poller_md(pl), md, &mdlen);
 	for (i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	hex[2 * mdlen] = '\0';
@@ -298,6 +312,7 @@ poller_poll_free(struct poll *pl)
 	EVP_MD_CTX_free(pl->pl_md);
 	sbuf_free(&pl->pl_spool);
 	store_feed_clear(&pl->pl_state);
+	free(pl->pl_parse_err);
 	free(pl->pl_url);
 	poller_gen_unref(pl->pl_gen);
 	free(pl);
@@ -420,8 +435,7 @@ poller_done_cb(void *arg, const struct http_response *r)
 			parsed = 1;
 		else if (!pl->pl_parse_failed) {
 			pl->pl_parse_failed = 1;
-			util_strlcpy(pl->pl_parse_err, err,
-			    sizeof(pl->pl_parse_err));
+			util_strlcpy(pl->pl_parse_err, err, POLLER_ERR_LEN);
 		}
 		store_read_end(p->p_store, rt);
 		fm = feed_parser_meta(pl->pl_parser);
@@ -442,7 +456,8 @@ poller_done_cb(void *arg, const struct http_response *r)
 		else
 			ok = 1;
 	} else if (r->hr_error == HTTP_EABORTED)
-		snprintf(why, sizeof(why), "not a feed: %s", pl->pl_parse_err);
+		snprintf(why, sizeof(why), "not a feed: %s",
+		    pl->pl_parse_err != NULL ? pl->pl_parse_err : "aborted");
 	else if (r->hr_error == HTTP_OK)
 		snprintf(why, sizeof(why), "http: %ld", r->hr_status);
 	else
@@ -613,9 +628,6 @@ poller_poll(struct pfeed *pf)
 	pl->pl_cf = cf;
 	pl->pl_now = (int64_t)time(NULL);
 	sbuf_init(&pl->pl_spool);
-	if ((pl->pl_md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(pl->pl_md, EVP_sha256(), NULL) != 1)
-		abort();	/* out of memory, as xmalloc */
 	if (store_feed_get(p->p_store, pf->pf_name, &pl->pl_state, err,
 	    sizeof(err)) == -1)
 		log_warnx("feed=%s state error=%s", pf->pf_name, log_q(err));

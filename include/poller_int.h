@@ -29,6 +29,8 @@ struct metrics;
 #define POLLER_SPOOL_MAX	(256 * 1024)
 /* First polls after a start are spread over this much of the interval. */
 #define POLLER_SPREAD_MAX	60
+/* Room for a parse error (feed.h messages are short). */
+#define POLLER_ERR_LEN		256
 
 struct pfeed {
 	char		*pf_name;
@@ -77,7 +79,7 @@ struct poll {
 	EVP_MD_CTX		*pl_md;		/* hash of the body */
 	int			 pl_spooling;	/* holding the body back */
 	struct sbuf		 pl_spool;
-	char			 pl_parse_err[256];
+	char			*pl_parse_err;	/* made with the parser */
 	struct pitem		*pl_items;
 	size_t			 pl_nitems;
 	size_t			 pl_nparsed;
