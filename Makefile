@@ -225,13 +225,17 @@ BENCH_DEB_PKGS	= nginx-light sfeed newsboat hyperfine time curl libxml2-utils \
 		  python3 sqlite3 linux-perf valgrind
 
 .PHONY: bench bench-deps
-bench: newswatchd $(BUILD)/bench_match
+bench: newswatchd $(BUILD)/bench_match $(BUILD)/sax_floor
 	python3 tests/bench/bench.py --bin ./newswatchd --shared $(SHARED) \
-		--match-bin $(BUILD)/bench_match \
+		--match-bin $(BUILD)/bench_match --floor-bin $(BUILD)/sax_floor \
 		--dir $(BENCH_DIR) --port $(BENCH_PORT) --only $(BENCH_ONLY) \
 		$(if $(BENCH_QUICK),--quick) $(if $(BENCH_SLOW),--slow) \
 		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) \
 		$(if $(BENCH_IDLE_WAIT),--idle-wait $(BENCH_IDLE_WAIT))
+
+# libxml2 alone, as feed.c drives it (tests/bench/sax_floor.c).
+$(BUILD)/sax_floor: tests/bench/sax_floor.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/sax_floor.c $(LDLIBS)
 
 # The matcher alone (tests/bench/bench_match.c), linked with the daemon's
 # modules as they are built.

@@ -559,7 +559,12 @@ poller_defer(struct poll *pl)
 	p->p_pending = xreallocarray(p->p_pending, p->p_npending + 1,
 	    sizeof(*p->p_pending));
 	p->p_pending[p->p_npending++] = pl;
-	if (p->p_npending >= POLLER_BATCH_MAX)
+	/*
+	 * Full, or no fetch is left in flight to join it (the end of a
+	 * --once run, a lone poll): waiting would only add 50 ms.
+	 */
+	if (p->p_npending >= POLLER_BATCH_MAX ||
+	    (size_t)p->p_busy <= p->p_npending)
 		tv.tv_usec = 0;
 	if (p->p_npending == 1 || tv.tv_usec == 0)
 		evtimer_add(p->p_flush_ev, &tv);

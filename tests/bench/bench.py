@@ -202,6 +202,11 @@ class Bench:
                    runs=r, items=bi)
         self.bench("parse-xmllint-stream", "parse-floor", "xmllint --stream",
                    f"xmllint --stream --noout {big}", runs=r, items=bi)
+        # libxml2's SAX push parser as feed.c sets it up, handlers that
+        # only count: the part of --parse that is libxml2's.
+        if self.a.floor_bin:
+            self.bench("parse-libxml2-sax", "parse-floor", "libxml2 SAX push",
+                       f"{self.a.floor_bin} {big} > /dev/null", runs=r, items=bi)
 
     def w_bigmem(self):
         """issue 3, point 8: a 100 MB feed of 200,000 items parses in
@@ -480,6 +485,10 @@ class Bench:
             tgt = TARGET.get(work, 20)
             met = ratio is not None and ratio >= tgt
             extra = ""
+            fl = rows.get("parse-libxml2-sax")
+            if work == "parse" and fl and pw:
+                extra = (f"; libxml2 SAX alone {fl['wall']:.3f} s = "
+                         f"{fl['wall'] / pw:.2f}× sfeed's time")
             if work == "poll-10000-cold":
                 extra = f"; RSS {r['rss']:.1f} ≤ 48 MiB: {'yes' if r['rss'] <= 48 else 'NO'}"
                 met = met and r["rss"] <= 48
@@ -567,6 +576,7 @@ def main():
     ap.add_argument("--runs", type=int)
     ap.add_argument("--only", default="parse,bigmem,poll,match,idle,ready")
     ap.add_argument("--bin", default="./newswatchd")
+    ap.add_argument("--floor-bin", help="tests/bench/sax_floor.c built (make bench does)")
     ap.add_argument("--match-bin", help="tests/bench/bench_match.c built (make bench does)")
     ap.add_argument("--shared", default="../shared")
     ap.add_argument("--dir", default="build/bench")
