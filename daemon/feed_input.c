@@ -873,6 +873,14 @@ wait:
 		sbuf_add(out, "]]>" + run, 3 - (size_t)run);
 		fi->fi_state = FS_TEXT;
 	}
+	/*
+	 * And text that ends the body gets an empty comment after it (legal
+	 * after the root too): libxml2 held back text still open at the
+	 * end, and handed a trailing "]" on twice or once, as the pushes
+	 * fell; followed by markup, it is handed on once and whole.
+	 */
+	if (final && fi->fi_state == FS_TEXT)
+		sbuf_add(out, "<!---->", 7);
 	if (final)
 		i = n;
 	memmove(fi->fi_work.sb_buf, s + i, n - i);
