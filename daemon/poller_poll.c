@@ -497,8 +497,13 @@ poller_done_cb(void *arg, const struct http_response *r)
 			hold = fm->fm_ttl;
 		if (hold > POLLER_PAUSE_MAX)
 			hold = POLLER_PAUSE_MAX;
-		if (now + hold > next)
-			next = now + hold;
+		/*
+		 * +1 s, as for Retry-After: now is truncated to the second and
+		 * the poll is scheduled later from a fresh clock, so without it
+		 * the next poll could come up to a second before max-age.
+		 */
+		if (hold > 0 && now + hold + 1 > next)
+			next = now + hold + 1;
 	} else {
 		st->sf_errors++;
 		poller_set(&st->sf_last_error, why);
