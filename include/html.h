@@ -5,6 +5,7 @@
 #define NEWSWATCH_HTML_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct sbuf;
 
@@ -18,6 +19,8 @@ struct sbuf;
  */
 #define HTML_ENTITY_MAX	8
 size_t	html_entity_decode(const char *name, size_t len, char *out);
+/* cp, or what windows-1252 puts at 0x80–0x9f (browsers read C1 so). */
+uint32_t html_c1(uint32_t cp);
 
 /*
  * Drops what is never safe to pass on: script, style, object, embed,
