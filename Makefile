@@ -44,7 +44,7 @@ endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
 PURE		= util conf conf_set conf_opml date html html_ref text rules rules_match rules_index feed feed_sax feed_util feed_input feed_json alert
-ADAPTERS	= log store http sink metrics notify
+ADAPTERS	= log store store_queue http sink metrics notify
 ORCH		= poller poller_poll outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
 OBJS		= $(MODULES:%=$(BUILD)/%.o)
@@ -60,7 +60,7 @@ UNIT_rules	= rules rules_match rules_index text html html_ref util
 UNIT_feed	= feed feed_sax feed_util feed_input feed_json date html html_ref text util
 UNIT_feed_input	= feed feed_sax feed_util feed_input feed_json date html html_ref text util
 UNIT_alert	= alert date text html html_ref util conf conf_set conf_opml
-UNIT_store	= store util
+UNIT_store	= store store_queue util
 UNIT_BINS	= $(UNIT_TESTS:%=$(BUILD)/test_%)
 
 .PHONY: all deps demo check unit conformance install uninstall clean FORCE

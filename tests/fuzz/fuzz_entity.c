@@ -1,5 +1,5 @@
 /*
- * fuzz_entity.c: libFuzzer target for html.c: one character reference
+ * fuzz_entity.c: libFuzzer target for html_ref.c: one character reference
  * decoded, then the whole input sanitized as HTML and resolved against a
  * base, the paths every feed's summary and content take.
  */
