@@ -52,6 +52,9 @@ conf_detach(struct sbuf *sb)
 	return s;
 }
 
+static void conf_verror(struct conf_parser *, size_t, int, const char *,
+    va_list) __attribute__((format(printf, 4, 0)));
+
 static void
 conf_verror(struct conf_parser *p, size_t file, int line, const char *fmt,
     va_list ap)

@@ -870,7 +870,7 @@ wait:
 		 * the cut was the start of the end.
 		 */
 		run = fi->fi_run > 2 ? 2 : fi->fi_run;
-		sbuf_add(out, "]]>" + run, 3 - (size_t)run);
+		sbuf_add(out, &"]]>"[run], 3 - (size_t)run);
 		fi->fi_state = FS_TEXT;
 	}
 	/*

@@ -28,6 +28,9 @@ log_init(int to_syslog, int verbose)
 		openlog("newswatchd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+static void log_vwrite(int, const char *, const char *, va_list, int)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap,
     int with_errno)

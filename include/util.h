@@ -62,7 +62,8 @@ sbuf_addc(struct sbuf *sb, char c)
 }
 void	 sbuf_printf(struct sbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	 sbuf_vprintf(struct sbuf *, const char *, va_list);
+void	 sbuf_vprintf(struct sbuf *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
 /*
  * Appends s as a JSON string literal, or null when s is NULL.  UTF-8 goes
  * out as it is; bytes that are not UTF-8 become U+FFFD, so the output is
