@@ -2,17 +2,14 @@
  * feed.c: bytes -> items (pure): the parser's life and its input.
  *
  * Pushed bytes go through the input stage (feed_input.c: encoding and
- * repairs) to a libxml2 SAX2 push parser whose handlers (feed_sax.c)
- * build the items, or, for a JSON Feed, are held for feed_json.c.
+ * repairs) to the tokenizer (feed_xml.c) whose SAX layer (feed_sax.c)
+ * builds the items, or, for a JSON Feed, are held for feed_json.c.
  * Field meanings are feedparser's (../shared/conformance/README.md).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 
 #include "feed.h"
 #include "feed_int.h"
@@ -57,7 +54,7 @@ feed_parser_new(const char *base_url, const char *charset, feed_item_cb *cb,
 	sbuf_init(&fp->fp_buf);
 	sbuf_init(&fp->fp_json);
 	sbuf_init(&fp->fp_text);
-	feed_sax_setup(&fp->fp_sax);
+	fp->fp_xml = feed_xml_new();
 	return fp;
 }
 
@@ -67,52 +64,30 @@ feed_parser_set_max_items(struct feed_parser *fp, size_t n)
 	fp->fp_max_items = n;
 }
 
-static int
-feed_start(struct feed_parser *fp, char *err, size_t errlen)
+/*
+ * Hands what the input stage made of a push to the tokenizer or the
+ * JSON; what the tokenizer cannot use yet (a tag cut by the push) stays
+ * at the start of fp_buf for the next.
+ */
+static void
+feed_deliver(struct feed_parser *fp, int final)
 {
-	/* feed_input hands over UTF-8 and no XML declaration. */
-	fp->fp_ctx = xmlCreatePushParserCtxt(&fp->fp_sax, fp, NULL, 0,
-	    fp->fp_url);
-	if (fp->fp_ctx == NULL)
-		return util_err(err, errlen, "cannot create an XML parser");
-	/* No NOENT, DTDLOAD or HUGE, ever (feed.h). */
-	xmlCtxtUseOptions(fp->fp_ctx, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
-	fp->fp_ctx->replaceEntities = 0;
-	fp->fp_ctx->loadsubset = 0;
-	xmlSwitchEncoding(fp->fp_ctx, XML_CHAR_ENCODING_UTF8);
-	return 0;
-}
-
-/* Hands what the input stage made of a push to libxml2 or the JSON. */
-static int
-feed_deliver(struct feed_parser *fp, int final, char *err, size_t errlen)
-{
-	const char	*buf = fp->fp_buf.sb_buf;
-	size_t		 len = fp->fp_buf.sb_len, n;
+	size_t	len = fp->fp_buf.sb_len, used;
 
 	if (feed_input_json(fp->fp_in)) {
 		if (len > FEED_MAX_JSON - fp->fp_json.sb_len)
 			feed_fail(fp, "JSON feed too large");
 		else
-			sbuf_add(&fp->fp_json, buf, len);
-		return 0;
+			sbuf_add(&fp->fp_json, fp->fp_buf.sb_buf, len);
+		sbuf_reset(&fp->fp_buf);
+		return;
 	}
-	if (fp->fp_ctx == NULL) {
-		if (len == 0)
-			return 0;
-		if (feed_start(fp, err, errlen) == -1)
-			return -1;
-	}
-	/* xmlParseChunk takes an int. */
-	while (len > 0 && !fp->fp_failed && !fp->fp_done) {
-		n = len > (1 << 20) ? (1 << 20) : len;
-		xmlParseChunk(fp->fp_ctx, buf, (int)n, 0);
-		buf += n;
-		len -= n;
-	}
-	if (final && !fp->fp_failed && !fp->fp_done)
-		xmlParseChunk(fp->fp_ctx, NULL, 0, 1);
-	return 0;
+	if (len == 0 && !final)
+		return;
+	used = feed_xml_run(fp, fp->fp_buf.sb_buf, len, final);
+	memmove(fp->fp_buf.sb_buf, fp->fp_buf.sb_buf + used, len - used);
+	fp->fp_buf.sb_len = len - used;
+	fp->fp_buf.sb_buf[fp->fp_buf.sb_len] = '\0';
 }
 
 int
@@ -123,10 +98,8 @@ feed_parser_push(struct feed_parser *fp, const char *buf, size_t len,
 		return util_err(err, errlen, "%s", fp->fp_err);
 	if (fp->fp_done || len == 0)
 		return 0;
-	sbuf_reset(&fp->fp_buf);
 	feed_input_push(fp->fp_in, buf, len, 0, &fp->fp_buf);
-	if (feed_deliver(fp, 0, err, errlen) == -1)
-		return -1;
+	feed_deliver(fp, 0);
 	feed_meta_sync(fp);
 	if (fp->fp_failed)
 		return util_err(err, errlen, "%s", fp->fp_err);
@@ -157,10 +130,8 @@ int
 feed_parser_finish(struct feed_parser *fp, char *err, size_t errlen)
 {
 	if (!fp->fp_failed && !fp->fp_done) {
-		sbuf_reset(&fp->fp_buf);
 		feed_input_push(fp->fp_in, NULL, 0, 1, &fp->fp_buf);
-		if (feed_deliver(fp, 1, err, errlen) == -1)
-			return -1;
+		feed_deliver(fp, 1);
 	}
 	if (feed_input_json(fp->fp_in))
 		return feed_json_finish(fp, err, errlen);
@@ -201,25 +172,12 @@ feed_parser_free(struct feed_parser *fp)
 
 	if (fp == NULL)
 		return;
-	if (fp->fp_ctx != NULL) {
-		/* libxml2 keeps declared entities in a doc of its own. */
-		if (fp->fp_ctx->myDoc != NULL)
-			xmlFreeDoc(fp->fp_ctx->myDoc);
-		xmlFreeParserCtxt(fp->fp_ctx);
-	}
+	feed_xml_free(fp->fp_xml);
 	feed_item_reset(fp);
 	for (i = 0; i <= F_AEMAIL; i++)
 		free(fp->fp_fv[i].fv_str);
 	for (i = 0; i < FEED_MAX_DEPTH; i++)
 		free(fp->fp_base[i]);
-	for (i = 0; fp->fp_ents != NULL && i < FEED_ENT_SLOTS; i++) {
-		if (fp->fp_ents[i] == NULL)
-			continue;
-		free((char *)fp->fp_ents[i]->name);
-		free(fp->fp_ents[i]->content);
-		free(fp->fp_ents[i]);
-	}
-	free(fp->fp_ents);
 	feed_input_free(fp->fp_in);
 	sbuf_free(&fp->fp_buf);
 	sbuf_free(&fp->fp_json);

@@ -1,5 +1,6 @@
 /*
- * feed_sax.c: the SAX2 handlers of the feed parser (pure).
+ * feed_sax.c: the SAX handlers of the feed parser (pure), called by the
+ * tokenizer (feed_xml.c).
  *
  * One pass, no tree: each element is mapped to a field by its namespace
  * and name, its text gathered in one buffer, and an item is handed to the
@@ -13,10 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/entities.h>
-#include <libxml/uri.h>
 
 #include "date.h"
 #include "feed.h"
@@ -43,8 +40,6 @@ feed_fail(struct feed_parser *fp, const char *msg)
 		fp->fp_failed = 1;
 		util_strlcpy(fp->fp_err, msg, sizeof(fp->fp_err));
 	}
-	if (fp->fp_ctx != NULL)
-		xmlStopParser(fp->fp_ctx);
 }
 
 void
@@ -167,7 +162,7 @@ feed_field_to_markup(struct feed_parser *fp)
 /* Starts reading a field's text; mode from the type (and Atom 0.3 mode). */
 static void
 feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
-    int nattr, const xmlChar **attrs)
+    int nattr, const char **attrs)
 {
 	char	*type, *mode;
 	int	 atom = fp->fp_kind == KIND_ATOM;
@@ -378,7 +373,7 @@ feed_item_end(struct feed_parser *fp)
 /* CDF keeps the link and the date in attributes of CHANNEL and ITEM. */
 static void
 feed_cdf_attrs(struct feed_parser *fp, struct feed_val *v, int nattr,
-    const xmlChar **attrs)
+    const char **attrs)
 {
 	char	*a;
 
@@ -396,7 +391,7 @@ feed_cdf_attrs(struct feed_parser *fp, struct feed_val *v, int nattr,
 /* The root element decides the format. */
 static void
 feed_root(struct feed_parser *fp, const char *name, const char *ns,
-    int nattr, const xmlChar **attrs)
+    int nattr, const char **attrs)
 {
 	char	*ver;
 
@@ -431,7 +426,7 @@ feed_root(struct feed_parser *fp, const char *name, const char *ns,
  * Returns 1 when such a link has no href (its text may be the URL).
  */
 static int
-feed_atom_link(struct feed_parser *fp, int nattr, const xmlChar **attrs)
+feed_atom_link(struct feed_parser *fp, int nattr, const char **attrs)
 {
 	char		*rel, *href, *type;
 	struct feed_val	*v = fp->fp_item_depth ? fp->fp_v : fp->fp_fv;
@@ -458,7 +453,7 @@ feed_atom_link(struct feed_parser *fp, int nattr, const xmlChar **attrs)
 
 static void
 feed_serialize_start(struct feed_parser *fp, const char *name,
-    const char *prefix, const char *ns, int nattr, const xmlChar **attrs)
+    const char *prefix, const char *ns, int nattr, const char **attrs)
 {
 	char	*v;
 	int	 i;
@@ -476,17 +471,17 @@ feed_serialize_start(struct feed_parser *fp, const char *name,
 	}
 	feed_text_add(fp, name, strlen(name));
 	for (i = 0; i < nattr; i++) {
-		const xmlChar	**a = attrs + i * 5;
+		const char	**a = attrs + i * 5;
 
 		feed_text_add(fp, " ", 1);
 		if (a[1] != NULL) {
-			feed_text_add(fp, (const char *)a[1],
-			    strlen((const char *)a[1]));
+			feed_text_add(fp, a[1],
+			    strlen(a[1]));
 			feed_text_add(fp, ":", 1);
 		}
-		feed_text_add(fp, (const char *)a[0], strlen((const char *)a[0]));
+		feed_text_add(fp, a[0], strlen(a[0]));
 		feed_text_add(fp, "=\"", 2);
-		v = feed_attr_copy((const char *)a[3], (size_t)(a[4] - a[3]));
+		v = feed_attr_copy(a[3], (size_t)(a[4] - a[3]));
 		feed_text_escaped(fp, v, strlen(v), 1);
 		free(v);
 		feed_text_add(fp, "\"", 1);
@@ -494,21 +489,15 @@ feed_serialize_start(struct feed_parser *fp, const char *name,
 	feed_text_add(fp, ">", 1);
 }
 
-static void
-feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
-    const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
-    int ndef, const xmlChar **attrs)
+void
+feed_sax_start(struct feed_parser *fp, const char *name, const char *prefix,
+    const char *uri, int nattr, const char **attrs)
 {
-	struct feed_parser	*fp = ctx;
-	const char		*name = (const char *)lname;
-	const char		*ns = (const char *)uri;
+	const char		*ns = uri;
 	const struct feed_map	*m;
 	char			*b, *about;
 	int			 d;
 
-	(void)nns;
-	(void)nss;
-	(void)ndef;
 	d = ++fp->fp_depth;
 	if (d < FEED_MAX_DEPTH) {
 		free(fp->fp_base[d]);
@@ -538,7 +527,7 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		if (fp->fp_mode == M_TEXT)
 			feed_field_to_markup(fp);
 		if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML)
-			feed_serialize_start(fp, name, (const char *)prefix, ns,
+			feed_serialize_start(fp, name, prefix, ns,
 			    nattr, attrs);
 		return;
 	}
@@ -644,19 +633,15 @@ feed_sax_start(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 	feed_field_start(fp, m->fm_field, m->fm_prio, nattr, attrs);
 }
 
-static void
-feed_sax_end(void *ctx, const xmlChar *lname, const xmlChar *prefix,
-    const xmlChar *uri)
+void
+feed_sax_end(struct feed_parser *fp, const char *lname, const char *prefix,
+    const char *uri)
 {
-	struct feed_parser	*fp = ctx;
-	int			 d = fp->fp_depth--;
+	int	d = fp->fp_depth--;
 
-	(void)uri;
-	if (d == 1) {
+	if (d == 1)
 		/* Whatever follows the root is not read: no error from it. */
 		fp->fp_done = 1;
-		xmlStopParser(fp->fp_ctx);
-	}
 	if (d < FEED_MAX_DEPTH && fp->fp_base[d] != NULL) {
 		free(fp->fp_base[d]);
 		fp->fp_base[d] = NULL;
@@ -667,19 +652,19 @@ feed_sax_end(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 		} else if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML) {
 			if (fp->fp_strip_div == 2 &&
 			    d == fp->fp_field_depth + 1 &&
-			    strcmp((const char *)lname, "div") == 0) {
+			    strcmp(lname, "div") == 0) {
 				fp->fp_strip_div = 0;
 				return;
 			}
 			feed_text_add(fp, "</", 2);
 			if (prefix != NULL && (uri == NULL ||
-			    strcmp((const char *)uri, NS_XHTML) != 0)) {
-				feed_text_add(fp, (const char *)prefix,
-				    strlen((const char *)prefix));
+			    strcmp(uri, NS_XHTML) != 0)) {
+				feed_text_add(fp, prefix,
+				    strlen(prefix));
 				feed_text_add(fp, ":", 1);
 			}
-			feed_text_add(fp, (const char *)lname,
-			    strlen((const char *)lname));
+			feed_text_add(fp, lname,
+			    strlen(lname));
 			feed_text_add(fp, ">", 1);
 		}
 		return;
@@ -698,120 +683,13 @@ feed_sax_end(void *ctx, const xmlChar *lname, const xmlChar *prefix,
 	}
 }
 
-static void
-feed_sax_chars(void *ctx, const xmlChar *s, int len)
+void
+feed_sax_chars(struct feed_parser *fp, const char *s, size_t len)
 {
-	struct feed_parser	*fp = ctx;
-
-	if (fp->fp_field == F_NONE || len <= 0)
+	if (fp->fp_field == F_NONE || len == 0)
 		return;
 	if (fp->fp_mode == M_XHTML)
-		feed_text_escaped(fp, (const char *)s, (size_t)len, 0);
+		feed_text_escaped(fp, s, len, 0);
 	else
-		feed_text_add(fp, (const char *)s, (size_t)len);
-}
-
-/*
- * HTML entities a feed uses without declaring them (&nbsp;, &eacute;) are
- * handed back to libxml2 as internal entities holding their text, so no
- * text is lost; libxml2 asks here before it calls an entity undeclared.
- * Not as predefined ones: in an attribute value libxml2 keeps only the
- * first byte of those.  A general entity there leaves "&name;" in the
- * value, which feed_attr_copy() decodes.
- */
-static xmlEntityPtr
-feed_sax_entity(void *ctx, const xmlChar *name)
-{
-	struct feed_parser	*fp = ctx;
-	xmlEntityPtr		 e;
-	char			 buf[HTML_ENTITY_MAX + 1];
-	const unsigned char	*p;
-	uint32_t		 h = 2166136261u;
-	size_t			 n, i;
-
-	for (p = name; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	if (fp->fp_ents == NULL)
-		fp->fp_ents = xcalloc(FEED_ENT_SLOTS, sizeof(*fp->fp_ents));
-	for (i = h & (FEED_ENT_SLOTS - 1); fp->fp_ents[i] != NULL;
-	    i = (i + 1) & (FEED_ENT_SLOTS - 1))
-		if (strcmp((const char *)fp->fp_ents[i]->name,
-		    (const char *)name) == 0)
-			return fp->fp_ents[i];
-	if (fp->fp_nents >= FEED_ENT_MAX)
-		return NULL;
-	n = html_entity_decode((const char *)name, strlen((const char *)name),
-	    buf);
-	buf[n] = '\0';
-	/* HTML 4, which feeds were written for, had these two elsewhere. */
-	if (strcmp((const char *)name, "lang") == 0)
-		util_strlcpy(buf, "\xe2\x8c\xa9", sizeof(buf));
-	else if (strcmp((const char *)name, "rang") == 0)
-		util_strlcpy(buf, "\xe2\x8c\xaa", sizeof(buf));
-	e = xcalloc(1, sizeof(*e));
-	e->type = XML_ENTITY_DECL;
-	e->etype = XML_INTERNAL_GENERAL_ENTITY;
-	e->name = (const xmlChar *)xstrdup((const char *)name);
-	/* libxml2 parses the text as XML: &LT; and &AMP; must stay text. */
-	if (n == 0)
-		/* An unknown name stays as it was written: no text is lost. */
-		e->content = (xmlChar *)xasprintf("&#38;%s;", (const char *)name);
-	else if (strcmp(buf, "<") == 0)
-		e->content = (xmlChar *)xstrdup("&#60;");
-	else if (strcmp(buf, "&") == 0)
-		e->content = (xmlChar *)xstrdup("&#38;");
-	else
-		e->content = (xmlChar *)xstrdup(buf);
-	e->length = (int)strlen((const char *)e->content);
-	fp->fp_ents[i] = e;
-	fp->fp_nents++;
-	return e;
-}
-
-/* A document that declares entities is refused: never expanded. */
-static void
-feed_sax_entity_decl(void *ctx, const xmlChar *name, int type,
-    const xmlChar *publicId, const xmlChar *systemId, xmlChar *content)
-{
-	struct feed_parser	*fp = ctx;
-
-	(void)name;
-	(void)type;
-	(void)publicId;
-	(void)systemId;
-	(void)content;
-	fp->fp_refused = 1;
-	feed_fail(fp, "document declares entities");
-}
-
-static void
-feed_sax_error(void *ctx, xmlErrorPtr e)
-{
-	struct feed_parser	*fp = ctx;
-	char			 msg[160];
-
-	if (e == NULL || e->level < XML_ERR_FATAL || fp->fp_failed ||
-	    fp->fp_done)
-		return;
-	snprintf(msg, sizeof(msg), "line %d: %s", e->line,
-	    e->message ? e->message : "XML error");
-	msg[strcspn(msg, "\n")] = '\0';
-	feed_fail(fp, msg);
-}
-
-/*
- * Only these handlers: with no externalSubset or resolveEntity handler
- * and no XML_PARSE_DTDLOAD, nothing is ever fetched.
- */
-void
-feed_sax_setup(xmlSAXHandler *sax)
-{
-	sax->initialized = XML_SAX2_MAGIC;
-	sax->startElementNs = feed_sax_start;
-	sax->endElementNs = feed_sax_end;
-	sax->characters = feed_sax_chars;
-	sax->cdataBlock = feed_sax_chars;
-	sax->getEntity = feed_sax_entity;
-	sax->entityDecl = feed_sax_entity_decl;
-	sax->serror = feed_sax_error;
+		feed_text_add(fp, s, len);
 }

@@ -109,8 +109,8 @@ feed_lookup(const char *ns, const char *name)
 }
 
 /*
- * Copies an attribute value, decoding the HTML references libxml2 left
- * in it (feed_sax_entity()); XML's own are already decoded.
+ * Copies an attribute value, decoding its references, XML's and HTML's
+ * (the tokenizer, feed_xml.c, leaves them all).
  */
 char *
 feed_attr_copy(const char *s, size_t len)
@@ -136,19 +136,19 @@ feed_attr_copy(const char *s, size_t len)
 
 /* The value of attribute name (in namespace ns, or none) or NULL; to free. */
 char *
-feed_attr(int nattr, const xmlChar **attrs, const char *ns, const char *name)
+feed_attr(int nattr, const char **attrs, const char *ns, const char *name)
 {
 	int	i;
 
 	for (i = 0; i < nattr; i++) {
-		const xmlChar	**a = attrs + i * 5;
+		const char	**a = attrs + i * 5;
 
-		if (strcmp((const char *)a[0], name) != 0)
+		if (strcmp(a[0], name) != 0)
 			continue;
 		if (ns == NULL ? a[2] != NULL :
-		    (a[2] == NULL || strcmp((const char *)a[2], ns) != 0))
+		    (a[2] == NULL || strcmp(a[2], ns) != 0))
 			continue;
-		return feed_attr_copy((const char *)a[3], (size_t)(a[4] - a[3]));
+		return feed_attr_copy(a[3], (size_t)(a[4] - a[3]));
 	}
 	return NULL;
 }

@@ -25,7 +25,7 @@ html_c1(uint32_t cp)
 	return cp >= 0x80 && cp <= 0x9f ? html_cp1252[cp - 0x80] : cp;
 }
 
-static size_t
+size_t
 html_utf8(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {

@@ -1,16 +1,17 @@
 /*
  * feed.h: bytes -> items, streaming (pure).
  *
- * A libxml2 push parser with SAX handlers: bytes are pushed as they arrive
- * from the network and each item is handed to the caller as soon as its
- * element ends, then freed, so a feed of any size parses in bounded memory.
- * RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 1.0 and 0.3.  Field meanings are the
+ * A push parser (an input stage that mends the bytes, a tokenizer of our
+ * own, SAX handlers): bytes are pushed as they arrive from the network and
+ * each item is handed to the caller as soon as its element ends, then
+ * freed, so a feed of any size parses in bounded memory.  RSS 0.9x/2.0,
+ * RSS 1.0 (RDF), Atom 1.0 and 0.3, JSON Feed.  Field meanings are the
  * Universal Feed Parser's (../shared/conformance/README.md).
  *
  * Safety: no entity declared by the document is ever substituted and
- * nothing is ever loaded from disk or network (no XML_PARSE_NOENT,
- * XML_PARSE_DTDLOAD, XML_PARSE_HUGE); a document that declares entities is
- * refused.
+ * nothing is ever loaded from disk or network (the tokenizer reads no DTD
+ * and knows no entities but XML's and HTML's); a document that declares
+ * entities is refused.
  */
 #ifndef NEWSWATCH_FEED_H
 #define NEWSWATCH_FEED_H

@@ -7,9 +7,6 @@
 
 #include <stddef.h>
 
-#include <libxml/parser.h>
-#include <libxml/xmlstring.h>
-
 #include "feed.h"
 #include "util.h"
 
@@ -53,14 +50,6 @@ struct feed_map {
 
 /* Deeper elements are still parsed but take no part in xml:base. */
 #define FEED_MAX_DEPTH	256
-/*
- * Entities made for HTML names: a hash table, so that a million
- * references cost a million lookups.  The HTML5 list has 2,231 names;
- * past FEED_ENT_MAX distinct names the document is refused.
- */
-#define FEED_ENT_SLOTS	4096
-#define FEED_ENT_MAX	2560
-
 enum feed_kind { KIND_NONE, KIND_RSS, KIND_RDF, KIND_ATOM, KIND_CDF };
 
 /* How a field's text is read. */
@@ -73,11 +62,10 @@ struct feed_val {
 };
 
 struct feed_parser {
-	xmlParserCtxtPtr	 fp_ctx;
-	xmlSAXHandler		 fp_sax;
+	struct feed_xml		*fp_xml;	/* the tokenizer */
 	char			*fp_url;
-	struct feed_input	*fp_in;		/* bytes -> UTF-8 for libxml2 */
-	struct sbuf		 fp_buf;	/* its output of one push */
+	struct feed_input	*fp_in;		/* bytes -> UTF-8 for feed_xml */
+	struct sbuf		 fp_buf;	/* its output not yet tokenized */
 	struct sbuf		 fp_json;	/* a JSON Feed, held whole */
 	int			 fp_done;	/* the root element ended */
 	size_t			 fp_max_items;	/* 0: no limit */
@@ -116,14 +104,19 @@ struct feed_parser {
 	size_t			 fp_ncats;
 	char			*fp_about;
 	struct feed_val		 fp_fv[F_AEMAIL + 1];	/* feed level */
-
-	/* Entities handed to libxml for HTML names, freed with the parser. */
-	xmlEntityPtr		*fp_ents;	/* hash table, FEED_ENT_SLOTS */
-	size_t			 fp_nents;
 };
 
-/* The SAX layer (feed_sax.c), for feed.c. */
-void			 feed_sax_setup(xmlSAXHandler *);
+/*
+ * The SAX layer (feed_sax.c), driven by the tokenizer.  attrs holds 5
+ * pointers per attribute, as libxml2's SAX2 had them: local name,
+ * prefix, namespace URI, value and the value's end.
+ */
+void			 feed_sax_start(struct feed_parser *, const char *,
+			    const char *, const char *, int, const char **);
+void			 feed_sax_end(struct feed_parser *, const char *,
+			    const char *, const char *);
+void			 feed_sax_chars(struct feed_parser *, const char *,
+			    size_t);
 void			 feed_fail(struct feed_parser *, const char *);
 void			 feed_val_set(struct feed_val *, char *, int);
 void			 feed_item_reset(struct feed_parser *);
@@ -135,7 +128,7 @@ int			 feed_core_ns(const char *);
 const struct feed_map	*feed_lookup(const char *, const char *);
 char			*feed_trim(char *);
 char			*feed_attr_copy(const char *, size_t);
-char			*feed_attr(int, const xmlChar **, const char *,
+char			*feed_attr(int, const char **, const char *,
 			    const char *);
 size_t			 feed_base64(char *);
 int			 feed_looks_html(const char *);
@@ -144,8 +137,19 @@ int			 feed_blank(const struct sbuf *);
 int			 feed_undouble(struct sbuf *);
 
 /*
+ * The tokenizer (feed_xml.c): runs the SAX layer over n bytes of the
+ * input stage's output; returns how many it used (the rest waits for
+ * the next push, at most a piece of markup).  final: nothing follows.
+ */
+struct feed_xml;
+struct feed_xml		*feed_xml_new(void);
+size_t			 feed_xml_run(struct feed_parser *, const char *,
+			    size_t, int final);
+void			 feed_xml_free(struct feed_xml *);
+
+/*
  * The input stage (feed_input.c): pushed bytes -> repaired UTF-8 for
- * libxml2, appended to out; final ends the document.
+ * the tokenizer, appended to out; final ends the document.
  */
 struct feed_input;
 struct feed_input	*feed_input_new(const char *charset);

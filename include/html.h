@@ -21,6 +21,8 @@ struct sbuf;
 size_t	html_entity_decode(const char *name, size_t len, char *out);
 /* cp, or what windows-1252 puts at 0x80–0x9f (browsers read C1 so). */
 uint32_t html_c1(uint32_t cp);
+/* Code point cp (at most U+10FFFF) as UTF-8 into out (4 bytes). */
+size_t	html_utf8(uint32_t cp, char *out);
 
 /*
  * Drops what is never safe to pass on: script, style, object, embed,
