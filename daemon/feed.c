@@ -182,7 +182,6 @@ feed_parser_free(struct feed_parser *fp)
 	sbuf_free(&fp->fp_buf);
 	sbuf_free(&fp->fp_json);
 	sbuf_free(&fp->fp_text);
-	free(fp->fp_field_base);
 	free(fp->fp_url);
 	free(fp->fp_rootns);
 	free(fp);

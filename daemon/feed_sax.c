@@ -171,8 +171,8 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 	fp->fp_field_depth = fp->fp_depth;
 	fp->fp_field_prio = prio;
 	sbuf_reset(&fp->fp_text);
-	free(fp->fp_field_base);
-	fp->fp_field_base = xstrdup(feed_curbase(fp) ? feed_curbase(fp) : "");
+	/* Not copied: it outlives the field (feed_sax_end()). */
+	fp->fp_field_base = feed_curbase(fp) ? feed_curbase(fp) : "";
 	fp->fp_mode = (f == F_SUMMARY || f == F_CONTENT) ? M_HTML : M_TEXT;
 	/* RFC 4287 4.1.3.1: a div wraps inline XHTML; feedparser drops it. */
 	fp->fp_strip_div = fp->fp_meta.fm_format != NULL &&
@@ -236,7 +236,7 @@ feed_field_value(struct feed_parser *fp)
 		html = 1;
 	if (!html || (fp->fp_field != F_TITLE && fp->fp_field != F_SUMMARY &&
 	    fp->fp_field != F_CONTENT))
-		return feed_trim(xstrndup(s, len));
+		return feed_trimn(xstrndup(s, len), len);
 	r = html_sanitize(s, len, fp->fp_field_base);
 	/* Resolved URLs and escapes may have made it longer than the limit. */
 	if ((len = strlen(r)) > FEED_MAX_FIELD) {
@@ -633,6 +633,25 @@ feed_sax_start(struct feed_parser *fp, const char *name, const char *prefix,
 	feed_field_start(fp, m->fm_field, m->fm_prio, nattr, attrs);
 }
 
+/* The end tag of markup inside an HTML or XHTML field. */
+static void
+feed_serialize_end(struct feed_parser *fp, int d, const char *lname,
+    const char *prefix, const char *uri)
+{
+	if (fp->fp_strip_div == 2 && d == fp->fp_field_depth + 1 &&
+	    strcmp(lname, "div") == 0) {
+		fp->fp_strip_div = 0;
+		return;
+	}
+	feed_text_add(fp, "</", 2);
+	if (prefix != NULL && (uri == NULL || strcmp(uri, NS_XHTML) != 0)) {
+		feed_text_add(fp, prefix, strlen(prefix));
+		feed_text_add(fp, ":", 1);
+	}
+	feed_text_add(fp, lname, strlen(lname));
+	feed_text_add(fp, ">", 1);
+}
+
 void
 feed_sax_end(struct feed_parser *fp, const char *lname, const char *prefix,
     const char *uri)
@@ -642,34 +661,12 @@ feed_sax_end(struct feed_parser *fp, const char *lname, const char *prefix,
 	if (d == 1)
 		/* Whatever follows the root is not read: no error from it. */
 		fp->fp_done = 1;
-	if (d < FEED_MAX_DEPTH && fp->fp_base[d] != NULL) {
-		free(fp->fp_base[d]);
-		fp->fp_base[d] = NULL;
-	}
 	if (fp->fp_field != F_NONE) {
-		if (d == fp->fp_field_depth) {
+		if (d == fp->fp_field_depth)
 			feed_field_end(fp);
-		} else if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML) {
-			if (fp->fp_strip_div == 2 &&
-			    d == fp->fp_field_depth + 1 &&
-			    strcmp(lname, "div") == 0) {
-				fp->fp_strip_div = 0;
-				return;
-			}
-			feed_text_add(fp, "</", 2);
-			if (prefix != NULL && (uri == NULL ||
-			    strcmp(uri, NS_XHTML) != 0)) {
-				feed_text_add(fp, prefix,
-				    strlen(prefix));
-				feed_text_add(fp, ":", 1);
-			}
-			feed_text_add(fp, lname,
-			    strlen(lname));
-			feed_text_add(fp, ">", 1);
-		}
-		return;
-	}
-	if (d == fp->fp_author_depth) {
+		else if (fp->fp_mode == M_XHTML || fp->fp_mode == M_HTML)
+			feed_serialize_end(fp, d, lname, prefix, uri);
+	} else if (d == fp->fp_author_depth) {
 		fp->fp_author_depth = 0;
 		feed_author_flush(fp);
 	} else if (d == fp->fp_group_depth) {
@@ -680,6 +677,11 @@ feed_sax_end(struct feed_parser *fp, const char *lname, const char *prefix,
 	} else if (d == fp->fp_chan_depth) {
 		fp->fp_chan_depth = fp->fp_kind == KIND_ATOM ||
 		    fp->fp_kind == KIND_CDF ? 1 : 0;
+	}
+	/* Only now: the field that just ended may have been read against it. */
+	if (d < FEED_MAX_DEPTH && fp->fp_base[d] != NULL) {
+		free(fp->fp_base[d]);
+		fp->fp_base[d] = NULL;
 	}
 }
 

@@ -65,21 +65,29 @@ feed_blank(const struct sbuf *sb)
 	return 1;
 }
 
-/* Trims surrounding whitespace in place. */
+/* Trims surrounding whitespace in place; len is strlen(s). */
+char *
+feed_trimn(char *s, size_t len)
+{
+	size_t	n = len;
+	char	*p = s;
+
+	while (n > 0 && isspace((unsigned char)*p)) {
+		p++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (p != s)
+		memmove(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
 char *
 feed_trim(char *s)
 {
-	size_t	n;
-	char	*p = s;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	n = strlen(p);
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	memmove(s, p, n);
-	s[n] = '\0';
-	return s;
+	return feed_trimn(s, strlen(s));
 }
 
 int

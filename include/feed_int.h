@@ -95,7 +95,7 @@ struct feed_parser {
 	enum feed_mode		 fp_mode;
 	int			 fp_strip_div;	/* 1: may drop a wrapping div, 2: did */
 	struct sbuf		 fp_text;
-	char			*fp_field_base;
+	const char		*fp_field_base;	/* fp_url or an fp_base[] */
 
 	/* The item being built. */
 	struct feed_val		 fp_v[F_AEMAIL + 1];
@@ -127,6 +127,7 @@ void			 feed_item_end(struct feed_parser *);
 int			 feed_core_ns(const char *);
 const struct feed_map	*feed_lookup(const char *, const char *);
 char			*feed_trim(char *);
+char			*feed_trimn(char *, size_t);
 char			*feed_attr_copy(const char *, size_t);
 char			*feed_attr(int, const char **, const char *,
 			    const char *);
