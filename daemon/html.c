@@ -659,7 +659,7 @@ html_charref(struct html_san *hs, const char *s)
 	const char	*p = s + 2;
 	uint32_t	 v = 0, d;
 	int		 hex = 0;
-	size_t		 n;
+	size_t		 n, used;
 
 	if (*p == 'x' || *p == 'X') {
 		hex = 1;
@@ -683,9 +683,10 @@ html_charref(struct html_san *hs, const char *s)
 	if (*p == '\0')
 		return 0;
 	n = (size_t)(p - s - 2);
+	used = (size_t)(p - s) + (*p == ';');
 	if (hs->hs_drop > 0)
-		;
-	else if (n >= 15) {
+		return used;
+	if (n >= 15) {
 		/* Too long for feedparser's buffer: U+FFFD. */
 		HTML_ADDLIT(&hs->hs_out, "&#xfffd;");
 	} else if (v <= 0x9f && html_c1(v) != v) {
@@ -698,7 +699,7 @@ html_charref(struct html_san *hs, const char *s)
 			sbuf_addc(&hs->hs_out, html_lower(s[2 + i]));
 		sbuf_addc(&hs->hs_out, ';');
 	}
-	return (size_t)(p - s) + (*p == ';');
+	return used;
 }
 
 static size_t
