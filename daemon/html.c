@@ -1,6 +1,6 @@
 /*
  * html.c: HTML sanitizing and URL resolution (pure); character references
- * are in html_ref.c.
+ * are in html_ref.c, style attributes in html_css.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -9,9 +9,13 @@
 #include <string.h>
 
 #include "html.h"
+#include "html_int.h"
 #include "util.h"
 
 #include <libxml/uri.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 
 /* feedparser's acceptable_elements: kept with their content. */
@@ -58,31 +62,6 @@ static const char *const html_ok_attrs[] = {
 	"target", "template", "title", "toppadding", "type",
 	"unselectable", "urn", "usemap", "valign", "value", "variable",
 	"volume", "vrml", "vspace", "width", "wrap", "xml:lang",
-};
-
-/* CSS properties kept in style attributes. */
-static const char *const html_ok_css[] = {
-	"azimuth", "background-color", "border-bottom-color",
-	"border-collapse", "border-color", "border-left-color",
-	"border-right-color", "border-top-color", "clear", "color",
-	"cursor", "direction", "display", "elevation", "float", "font",
-	"font-family", "font-size", "font-style", "font-variant",
-	"font-weight", "height", "letter-spacing", "line-height",
-	"overflow", "pause", "pause-after", "pause-before", "pitch",
-	"pitch-range", "richness", "speak", "speak-header",
-	"speak-numeral", "speak-punctuation", "speech-rate", "stress",
-	"text-align", "text-decoration", "text-indent", "unicode-bidi",
-	"vertical-align", "voice-family", "volume", "white-space", "width",
-};
-
-/* Keywords allowed in background, border, margin, padding. */
-static const char *const html_ok_csskw[] = {
-	"!important", "aqua", "auto", "black", "block", "blue", "bold",
-	"both", "bottom", "brown", "center", "collapse", "dashed",
-	"dotted", "fuchsia", "gray", "green", "italic", "left", "lime",
-	"maroon", "medium", "navy", "none", "normal", "nowrap", "olive",
-	"pointer", "purple", "red", "right", "silver", "solid", "teal",
-	"top", "transparent", "underline", "white", "yellow",
 };
 
 /* URI schemes that may appear in a URL attribute. */
@@ -146,8 +125,6 @@ static const char *const html4_names[] = {
  * test corpus can judge it, but drops more: object and iframe lose their
  * content too (interface.md).
  */
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 /* Elements whose content goes with them. */
 static const char *const html_drop_content[] = {
 	"applet", "iframe", "noembed", "noframes", "object", "script", "style",
@@ -161,8 +138,9 @@ static const char *const html_url_attrs[] = {
 };
 
 struct html_attr {
-	char	*ha_name;
-	char	*ha_value;
+	char	*ha_name;	/* lower case, NUL-terminated */
+	size_t	 ha_nlen;
+	char	*ha_value;	/* NUL-terminated */
 };
 
 struct html_san {
@@ -172,19 +150,114 @@ struct html_san {
 };
 
 /*
- * Is s in the sorted set?  A binary search that compares first letters
- * before calling strcmp(): bsearch() and its callback were 4% of --parse.
+ * Byte classes of the scanners below, as the C locale's <ctype.h> has
+ * them: a table look-up per byte instead of calls to isalnum(), strchr()
+ * and strcspn() (all of which showed in the profile of --parse).
  */
-static int
-html_inset(const char *const *set, size_t n, const char *s)
+#define HC_STOP		0x01	/* '<', '&', NUL: end a run of plain text */
+#define HC_SPACE	0x02	/* isspace() */
+#define HC_ALPHA	0x04
+#define HC_DIGIT	0x08
+#define HC_PUNCT	0x10	/* '-', '_', '.': in tag and attribute names */
+#define HC_COLON	0x20	/* in attribute names too */
+#define HC_ESC		0x40	/* escaped or checked in attribute values */
+#define HC_TAGEND	0x80	/* what html_tagend() stops at or looks at */
+static const unsigned char html_class[256] = {
+	['\0'] = HC_STOP | HC_ESC | HC_TAGEND,
+	['&'] = HC_STOP | HC_ESC,
+	['<'] = HC_STOP | HC_ESC | HC_TAGEND,
+	['>'] = HC_ESC | HC_TAGEND,
+	['"'] = HC_ESC | HC_TAGEND,
+	['\''] = HC_TAGEND,
+	[' '] = HC_SPACE, ['\t'] = HC_SPACE, ['\n'] = HC_SPACE,
+	['\v'] = HC_SPACE, ['\f'] = HC_SPACE, ['\r'] = HC_SPACE,
+	['a' ... 'z'] = HC_ALPHA, ['A' ... 'Z'] = HC_ALPHA,
+	['0' ... '9'] = HC_DIGIT,
+	['-'] = HC_PUNCT, ['_'] = HC_PUNCT, ['.'] = HC_PUNCT,
+	[':'] = HC_COLON,
+};
+#define HC(c, cls)	(html_class[(unsigned char)(c)] & (cls))
+
+/* Appends a string literal without strlen(). */
+#define HTML_ADDLIT(sb, lit)	sbuf_add((sb), (lit), sizeof(lit) - 1)
+
+/*
+ * An empty buffer of room for cap bytes: one allocation where sbuf_init()
+ * and sbuf_reserve() make two, per call, for every field.
+ */
+static void
+html_sbuf(struct sbuf *sb, size_t cap)
 {
-	size_t	lo = 0, hi = n, mid;
-	int	c;
+	sb->sb_cap = cap + 1;
+	sb->sb_len = 0;
+	sb->sb_buf = xmalloc(sb->sb_cap);
+	sb->sb_buf[0] = '\0';
+}
+
+/* Has the 64-bit word x a zero byte? */
+#define HTML_ONES		0x0101010101010101ULL
+#define HTML_HASZERO(x)	(((x) - HTML_ONES) & ~(x) & (HTML_ONES << 7))
+
+/*
+ * How many bytes of s[0..len) come before the first '<', '&' or NUL: 16
+ * (SSE2) or eight at a time, for the text between tags is most of the
+ * input and a byte at a time was the sanitizer's largest cost.
+ */
+static size_t
+html_plain(const char *s, size_t len)
+{
+	uint64_t	w, lt, amp;
+	size_t		i = 0;
+
+#ifdef __SSE2__
+	const __m128i	zero = _mm_setzero_si128();
+	const __m128i	lts = _mm_set1_epi8('<'), amps = _mm_set1_epi8('&');
+	__m128i		v;
+	int		m;
+
+	for (; len - i >= 16; i += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, zero),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, lts),
+		    _mm_cmpeq_epi8(v, amps))));
+		if (m != 0)
+			return i + (size_t)__builtin_ctz((unsigned)m);
+	}
+#endif
+	for (; len - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		lt = w ^ (HTML_ONES * '<');
+		amp = w ^ (HTML_ONES * '&');
+		if (HTML_HASZERO(w) | HTML_HASZERO(lt) | HTML_HASZERO(amp))
+			break;
+	}
+	while (i < len && !HC(s[i], HC_STOP))
+		i++;
+	return i;
+}
+
+/*
+ * Is s (len bytes, no NUL) in the sorted set?  A binary search that
+ * compares in line, strcmp()'s order: the calls to strcmp() were a third
+ * of the sanitizer's time, on names of a few letters.
+ */
+int
+html_inset(const char *const *set, size_t n, const char *s, size_t len)
+{
+	size_t		 lo = 0, hi = n, mid, i;
+	const char	*e;
+	int		 c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = (unsigned char)set[mid][0] - (unsigned char)s[0];
-		if (c == 0 && (c = strcmp(set[mid], s)) == 0)
+		e = set[mid];
+		for (i = 0; i < len && e[i] == s[i]; i++)
+			;
+		if (i == len)
+			c = e[i] != '\0';
+		else
+			c = (unsigned char)e[i] - (unsigned char)s[i];
+		if (c == 0)
 			return 1;
 		if (c < 0)
 			lo = mid + 1;
@@ -194,33 +267,31 @@ html_inset(const char *const *set, size_t n, const char *s)
 	return 0;
 }
 
-static int
-html_isword(int c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-/* The scheme of uri in lower case into buf, or "" when it has none. */
-static void
+/*
+ * The scheme of uri in lower case into buf; returns its length, 0 when it
+ * has none.
+ */
+static size_t
 html_scheme(const char *uri, char *buf, size_t len)
 {
 	size_t	i;
 
-	while (isspace((unsigned char)*uri))
+	while (HC(*uri, HC_SPACE))
 		uri++;
 	buf[0] = '\0';
 	for (i = 0; uri[i] != '\0' && uri[i] != ':'; i++) {
-		if (!isalnum((unsigned char)uri[i]) && uri[i] != '+' &&
+		if (!HC(uri[i], HC_ALPHA | HC_DIGIT) && uri[i] != '+' &&
 		    uri[i] != '-' && uri[i] != '.')
-			return;
+			return 0;
 		if (i + 1 >= len)
-			return;
+			return 0;
 	}
 	if (uri[i] != ':' || i == 0)
-		return;
+		return 0;
 	for (size_t k = 0; k < i; k++)
 		buf[k] = (char)tolower((unsigned char)uri[k]);
 	buf[i] = '\0';
+	return i;
 }
 
 /*
@@ -233,9 +304,9 @@ html_absolute(const char *uri)
 {
 	const char	*p = uri;
 
-	if (!isalpha((unsigned char)*p))
+	if (!HC(*p, HC_ALPHA))
 		return 0;
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	while (HC(*p, HC_ALPHA | HC_DIGIT) || *p == '+' || *p == '-' ||
 	    *p == '.')
 		p++;
 	if (*p != ':')
@@ -245,6 +316,13 @@ html_absolute(const char *uri)
 		    *p == '%')
 			return 0;
 	return 1;
+}
+
+/* Does resolving uri against base give uri back as it is? */
+static int
+html_keeps(const char *uri, const char *base)
+{
+	return base == NULL || *base == '\0' || html_absolute(uri);
 }
 
 /*
@@ -260,7 +338,7 @@ html_resolve(const char *uri, const char *base)
 	char		*r;
 	unsigned	 c;
 
-	if (base == NULL || *base == '\0' || html_absolute(uri))
+	if (html_keeps(uri, base))
 		return xstrdup(uri);
 	sbuf_init(&sb);
 	for (p = uri; *p != '\0'; p++)
@@ -287,22 +365,6 @@ html_resolve(const char *uri, const char *base)
 	xmlFree(u);
 	r = sb.sb_buf;
 	return r;
-}
-
-/* Resolves value against base; an unsafe scheme gives "" (feedparser). */
-static char *
-html_safe_url(const char *value, const char *base)
-{
-	char	 scheme[32];
-	char	*abs;
-
-	abs = html_resolve(value, base);
-	html_scheme(abs, scheme, sizeof(scheme));
-	if (scheme[0] != '\0' &&
-	    !html_inset(html_ok_schemes, NELEM(html_ok_schemes), scheme)) {
-		abs[0] = '\0';
-	}
-	return abs;
 }
 
 /* Is "&" at s the start of a reference (and not a bare ampersand)? */
@@ -334,206 +396,115 @@ html_isref(const char *s)
 	return s[i] == ';';
 }
 
+/* Appends name="v", v escaped; the runs that need nothing in one copy. */
 static void
-html_addattr(struct sbuf *sb, const char *name, const char *v)
+html_addattr(struct sbuf *sb, const char *name, size_t nlen, const char *v)
 {
+	const char	*run;
+
 	sbuf_addc(sb, ' ');
-	sbuf_adds(sb, name);
-	sbuf_add(sb, "=\"", 2);
-	for (; *v != '\0'; v++) {
+	sbuf_add(sb, name, nlen);
+	HTML_ADDLIT(sb, "=\"");
+	for (;;) {
+		for (run = v; !HC(*v, HC_ESC); v++)
+			;
+		sbuf_add(sb, run, (size_t)(v - run));
+		if (*v == '\0')
+			break;
 		if (*v == '>')
-			sbuf_adds(sb, "&gt;");
+			HTML_ADDLIT(sb, "&gt;");
 		else if (*v == '<')
-			sbuf_adds(sb, "&lt;");
+			HTML_ADDLIT(sb, "&lt;");
 		else if (*v == '"')
-			sbuf_adds(sb, "&quot;");
-		else if (*v == '&' && !html_isref(v))
-			sbuf_adds(sb, "&amp;");
+			HTML_ADDLIT(sb, "&quot;");
+		else if (!html_isref(v))
+			HTML_ADDLIT(sb, "&amp;");
 		else
-			sbuf_addc(sb, *v);
+			sbuf_addc(sb, '&');
+		v++;
 	}
 	sbuf_addc(sb, '"');
 }
 
-/* CSS values allowed in background, border, margin and padding. */
-static int
-html_css_value_ok(const char *w, size_t n)
+/*
+ * Appends a URL attribute: value resolved against base, "" when its scheme
+ * is unsafe (feedparser).  Most links are absolute already: they go out
+ * from where they are, not from a copy.
+ */
+static void
+html_addurl(struct sbuf *sb, const char *name, size_t nlen, const char *value,
+    const char *base)
 {
-	char	kw[32];
-	size_t	i = 0, d;
+	char		 scheme[32], *abs = NULL;
+	const char	*u = value;
+	size_t		 n;
 
-	if (n < sizeof(kw)) {
-		memcpy(kw, w, n);
-		kw[n] = '\0';
-		if (html_inset(html_ok_csskw, NELEM(html_ok_csskw), kw))
-			return 1;
-	}
-	if (n > 1 && w[0] == '#') {
-		for (i = 1; i < n; i++)
-			if (!isdigit((unsigned char)w[i]) &&
-			    (w[i] < 'a' || w[i] > 'f'))
-				return 0;
-		return 1;
-	}
-	if (n >= 4 && strncmp(w, "rgb(", 4) == 0) {
-		for (i = 4; i < n; i++)
-			if (!isdigit((unsigned char)w[i]) && w[i] != '%' &&
-			    w[i] != ',' && w[i] != ')')
-				return 0;
-		return 1;
-	}
-	/* \d{0,2}\.?\d{0,2}(unit)? */
-	for (d = 0; i < n && d < 2 && isdigit((unsigned char)w[i]); d++)
-		i++;
-	if (i < n && w[i] == '.')
-		i++;
-	for (d = 0; i < n && d < 2 && isdigit((unsigned char)w[i]); d++)
-		i++;
-	if (i == n)
-		return 1;
-	static const char *const units[] = { "cm", "em", "ex", "in", "mm",
-	    "pc", "pt", "px", "%", ",", ")" };
-	for (d = 0; d < NELEM(units); d++)
-		if (strlen(units[d]) == n - i &&
-		    strncmp(w + i, units[d], n - i) == 0)
-			return 1;
-	return 0;
+	if (!html_keeps(value, base))
+		u = abs = html_resolve(value, base);
+	n = html_scheme(u, scheme, sizeof(scheme));
+	if (n > 0 &&
+	    !html_inset(html_ok_schemes, NELEM(html_ok_schemes), scheme, n))
+		u = "";
+	html_addattr(sb, name, nlen, u);
+	free(abs);
 }
 
-/* feedparser's sanitize_style(): url() is cut, odd syntax drops it all. */
-static char *
-html_style(const char *in)
-{
-	struct sbuf	 s, out;
-	const char	*p, *q, *name, *val;
-	size_t		 nlen, vlen;
-	char		 prop[64];
-
-	sbuf_init(&s);
-	for (p = in; *p != '\0'; ) {
-		if (strncasecmp(p, "url", 3) == 0) {
-			q = p + 3;
-			while (isspace((unsigned char)*q))
-				q++;
-			if (*q == '(' && (q = strchr(q, ')')) != NULL) {
-				q++;
-				while (isspace((unsigned char)*q))
-					q++;
-				sbuf_addc(&s, ' ');
-				p = q;
-				continue;
-			}
-		}
-		sbuf_addc(&s, *p++);
-	}
-	/* The gauntlet: only these characters and simple groups. */
-	for (p = s.sb_buf; *p != '\0'; p++) {
-		if (strchr(":,;#%.!", *p) != NULL || isspace((unsigned char)*p) ||
-		    isalnum((unsigned char)*p))
-			continue;
-		if (*p == '-' && p > s.sb_buf && html_isword(p[-1]) &&
-		    html_isword(p[1]))
-			continue;
-		if (*p == '\'' || *p == '"') {
-			q = p + 1;
-			while (*q != '\0' && (html_isword(*q) ||
-			    isspace((unsigned char)*q)))
-				q++;
-			if (*q == *p && q > p + 1) {
-				p = q;
-				continue;
-			}
-		}
-		if (*p == '(') {
-			q = p + 1;
-			while (*q != '\0' && (isdigit((unsigned char)*q) ||
-			    *q == ',' || isspace((unsigned char)*q)))
-				q++;
-			if (*q == ')' && q > p + 1) {
-				p = q;
-				continue;
-			}
-		}
-		sbuf_free(&s);
-		return xstrdup("");
-	}
-	sbuf_init(&out);
-	for (p = s.sb_buf; ; ) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
-		name = p;
-		while (html_isword(*p) || *p == '-')
-			p++;
-		nlen = (size_t)(p - name);
-		while (isspace((unsigned char)*p))
-			p++;
-		if (nlen == 0 || *p != ':')
-			goto bad;
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-		val = p;
-		while (*p != '\0' && *p != ':' && *p != ';')
-			p++;
-		vlen = (size_t)(p - val);
-		if (*p == ':')
-			goto bad;
-		if (*p == ';')
-			p++;
-		if (vlen == 0 || nlen >= sizeof(prop))
-			continue;
-		for (size_t i = 0; i < nlen; i++)
-			prop[i] = (char)tolower((unsigned char)name[i]);
-		prop[nlen] = '\0';
-		if (!html_inset(html_ok_css, NELEM(html_ok_css), prop)) {
-			const char	*w, *e = val + vlen;
-			int		 ok = 1;
-
-			if (strncmp(prop, "background", 10) != 0 &&
-			    strncmp(prop, "border", 6) != 0 &&
-			    strncmp(prop, "margin", 6) != 0 &&
-			    strncmp(prop, "padding", 7) != 0)
-				continue;
-			for (w = val; w < e && ok; ) {
-				while (w < e && isspace((unsigned char)*w))
-					w++;
-				q = w;
-				while (q < e && !isspace((unsigned char)*q))
-					q++;
-				if (q > w && !html_css_value_ok(w, (size_t)(q - w)))
-					ok = 0;
-				w = q;
-			}
-			if (!ok)
-				continue;
-		}
-		if (out.sb_len > 0)
-			sbuf_addc(&out, ' ');
-		sbuf_add(&out, name, nlen);
-		sbuf_adds(&out, ": ");
-		sbuf_add(&out, val, vlen);
-		sbuf_addc(&out, ';');
-	}
-	sbuf_free(&s);
-	/* The buffer is handed over as is (sbuf_detach() would allocate). */
-	return out.sb_buf;
-bad:
-	sbuf_free(&s);
-	sbuf_free(&out);
-	return xstrdup("");
-}
-
+/* By name alone: duplicates are merged, so no two names are equal. */
 static int
 html_attrcmp(const void *a, const void *b)
 {
 	const struct html_attr *x = a, *y = b;
-	int	c;
 
-	if ((c = strcmp(x->ha_name, y->ha_name)) != 0)
-		return c;
-	return strcmp(x->ha_value, y->ha_value);
+	return strcmp(x->ha_name, y->ha_name);
+}
+
+/* ASCII tolower(): the C locale's, without a call per byte. */
+static char
+html_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Tags up to this long are taken apart on the stack instead of the heap. */
+#define HTML_TAG_STACK	256
+
+/* Writes the attributes of a start tag, sorted, allowed ones only. */
+static void
+html_attrs(struct html_san *hs, struct html_attr *at, size_t nat)
+{
+	size_t	 i, j, n;
+	char	*name, *val, *t;
+
+	if (nat > 1)
+		qsort(at, nat, sizeof(*at), html_attrcmp);
+	for (i = 0; i < nat; i++) {
+		name = at[i].ha_name;
+		n = at[i].ha_nlen;
+		val = at[i].ha_value;
+		if (strcmp(name, "rel") == 0 || strcmp(name, "type") == 0)
+			for (j = 0; val[j] != '\0'; j++)
+				val[j] = html_lower(val[j]);
+		if (strcmp(name, "style") == 0) {
+			t = html_style(val);
+			if (*t != '\0')
+				html_addattr(&hs->hs_out, name, n, t);
+			free(t);
+		} else if (!html_inset(html_ok_attrs, NELEM(html_ok_attrs),
+		    name, n)) {
+			continue;
+		} else if (html_inset(html_url_attrs, NELEM(html_url_attrs),
+		    name, n)) {
+			while (HC(*val, HC_SPACE))
+				val++;
+			/* An empty URL stays empty, not the base. */
+			if (*val == '\0')
+				html_addattr(&hs->hs_out, name, n, "");
+			else
+				html_addurl(&hs->hs_out, name, n, val,
+				    hs->hs_base);
+		} else
+			html_addattr(&hs->hs_out, name, n, val);
+	}
 }
 
 /*
@@ -543,115 +514,102 @@ html_attrcmp(const void *a, const void *b)
 static void
 html_starttag(struct html_san *hs, const char *s, const char *end)
 {
-	struct html_attr	*at = NULL;
-	size_t			 nat = 0, i, j, n;
-	const char		*p = s + 1, *nm, *v;
-	char			 tag[64], *name, *val, *t;
-	int			 ok;
+	/*
+	 * Names (lowered) and values are copied to one arena, each with a
+	 * NUL: every attribute takes at least a byte of the tag, so 3 bytes
+	 * of arena and one entry per byte of the tag always do.
+	 */
+	char			 stack[3 * HTML_TAG_STACK + 1];
+	struct html_attr	 stackat[HTML_TAG_STACK];
+	struct html_attr	*at = stackat;
+	size_t			 nat = 0, i, n, tl = (size_t)(end - s);
+	const char		*p = s + 1, *nm, *v, *t;
+	char			 tag[64], *arena = stack, *fill, *name, *val;
 
-	for (n = 0; p < end && (isalnum((unsigned char)*p) ||
-	    strchr("-_.", *p) != NULL); p++)
+	for (n = 0; p < end && HC(*p, HC_ALPHA | HC_DIGIT | HC_PUNCT); p++)
 		if (n + 1 < sizeof(tag))
-			tag[n++] = (char)tolower((unsigned char)*p);
+			tag[n++] = html_lower(*p);
 	tag[n] = '\0';
-	ok = html_inset(html_ok_elements, NELEM(html_ok_elements), tag);
-	if (!ok) {
-		if (html_inset(html_drop_content, NELEM(html_drop_content), tag))
+	if (!html_inset(html_ok_elements, NELEM(html_ok_elements), tag, n)) {
+		if (html_inset(html_drop_content, NELEM(html_drop_content),
+		    tag, n))
 			hs->hs_drop++;
 		return;
 	}
+	/* Nothing is written inside script and the like. */
+	if (hs->hs_drop > 0)
+		return;
+	if (tl > HTML_TAG_STACK) {
+		arena = xreallocarray(NULL, tl, 3);
+		at = xreallocarray(NULL, tl, sizeof(*at));
+	}
+	fill = arena;
 	for (;;) {
-		while (p < end && isspace((unsigned char)*p))
+		while (p < end && HC(*p, HC_SPACE))
 			p++;
 		if (p >= end)
 			break;
 		/* sgmllib skips what cannot start a name ("i$=..."). */
-		if (!(isalpha((unsigned char)*p) || *p == '_')) {
+		if (!HC(*p, HC_ALPHA) && *p != '_') {
 			p++;
 			continue;
 		}
 		nm = p;
-		while (p < end && (isalnum((unsigned char)*p) ||
-		    strchr("-:._", *p) != NULL))
+		while (p < end && HC(*p, HC_ALPHA | HC_DIGIT | HC_PUNCT |
+		    HC_COLON))
 			p++;
-		name = xstrndup(nm, (size_t)(p - nm));
-		for (t = name; *t != '\0'; t++)
-			*t = (char)tolower((unsigned char)*t);
+		name = fill;
+		for (i = 0; nm + i < p; i++)
+			name[i] = html_lower(nm[i]);
+		name[i] = '\0';
+		fill += i + 1;
 		v = p;
-		while (v < end && isspace((unsigned char)*v))
+		while (v < end && HC(*v, HC_SPACE))
 			v++;
 		if (v < end && *v == '=') {
 			v++;
-			while (v < end && isspace((unsigned char)*v))
+			while (v < end && HC(*v, HC_SPACE))
 				v++;
 			if (v < end && (*v == '"' || *v == '\'') &&
 			    (t = memchr(v + 1, *v, (size_t)(end - v - 1))) != NULL) {
-				val = xstrndup(v + 1, (size_t)(t - v - 1));
+				nm = v + 1;
 				p = t + 1;
 			} else {
 				nm = v;
-				while (v < end && !isspace((unsigned char)*v))
+				while (v < end && !HC(*v, HC_SPACE))
 					v++;
-				val = xstrndup(nm, (size_t)(v - nm));
-				p = v;
+				p = t = v;
 			}
+			val = fill;
+			memcpy(val, nm, (size_t)(t - nm));
+			val[t - nm] = '\0';
+			fill += t - nm + 1;
 		} else
-			val = xstrdup(name);
+			val = name;
 		/* The last of duplicate attributes wins (a dict in feedparser). */
-		for (i = 0; i < nat; i++)
-			if (strcmp(at[i].ha_name, name) == 0)
+		for (n = 0; n < nat; n++)
+			if (at[n].ha_nlen == i && memcmp(at[n].ha_name, name, i) == 0)
 				break;
-		if (i < nat) {
-			free(at[i].ha_value);
-			free(name);
-			at[i].ha_value = val;
-		} else {
-			at = xreallocarray(at, nat + 1, sizeof(*at));
+		if (n < nat)
+			at[n].ha_value = val;
+		else {
 			at[nat].ha_name = name;
+			at[nat].ha_nlen = i;
 			at[nat++].ha_value = val;
 		}
 	}
-	if (nat > 1)
-		qsort(at, nat, sizeof(*at), html_attrcmp);
-	if (hs->hs_drop == 0) {
-		sbuf_addc(&hs->hs_out, '<');
-		sbuf_adds(&hs->hs_out, tag);
-		for (i = 0; i < nat; i++) {
-			name = at[i].ha_name;
-			val = at[i].ha_value;
-			if (strcmp(name, "rel") == 0 || strcmp(name, "type") == 0)
-				for (j = 0; val[j] != '\0'; j++)
-					val[j] = (char)tolower((unsigned char)val[j]);
-			if (strcmp(name, "style") == 0) {
-				t = html_style(val);
-				if (*t != '\0')
-					html_addattr(&hs->hs_out, name, t);
-				free(t);
-			} else if (!html_inset(html_ok_attrs, NELEM(html_ok_attrs),
-			    name)) {
-				continue;
-			} else if (html_inset(html_url_attrs,
-			    NELEM(html_url_attrs), name)) {
-				while (isspace((unsigned char)*val))
-					val++;
-				/* An empty URL stays empty, not the base. */
-				t = *val == '\0' ? xstrdup("") :
-				    html_safe_url(val, hs->hs_base);
-				html_addattr(&hs->hs_out, name, t);
-				free(t);
-			} else
-				html_addattr(&hs->hs_out, name, val);
-		}
-		if (html_inset(html_void, NELEM(html_void), tag))
-			sbuf_adds(&hs->hs_out, " />");
-		else
-			sbuf_addc(&hs->hs_out, '>');
+	n = strlen(tag);
+	sbuf_addc(&hs->hs_out, '<');
+	sbuf_add(&hs->hs_out, tag, n);
+	html_attrs(hs, at, nat);
+	if (html_inset(html_void, NELEM(html_void), tag, n))
+		HTML_ADDLIT(&hs->hs_out, " />");
+	else
+		sbuf_addc(&hs->hs_out, '>');
+	if (arena != stack) {
+		free(arena);
+		free(at);
 	}
-	for (i = 0; i < nat; i++) {
-		free(at[i].ha_name);
-		free(at[i].ha_value);
-	}
-	free(at);
 }
 
 static void
@@ -660,23 +618,38 @@ html_endtag(struct html_san *hs, const char *s, const char *end)
 	char	tag[64];
 	size_t	n = 0;
 
-	for (s += 2; s < end && isspace((unsigned char)*s); s++)
+	for (s += 2; s < end && HC(*s, HC_SPACE); s++)
 		;
-	for (; s < end && !isspace((unsigned char)*s); s++)
+	for (; s < end && !HC(*s, HC_SPACE); s++)
 		if (n + 1 < sizeof(tag))
-			tag[n++] = (char)tolower((unsigned char)*s);
+			tag[n++] = html_lower(*s);
 	tag[n] = '\0';
-	if (!html_inset(html_ok_elements, NELEM(html_ok_elements), tag)) {
+	if (!html_inset(html_ok_elements, NELEM(html_ok_elements), tag, n)) {
 		if (hs->hs_drop > 0 && html_inset(html_drop_content,
-		    NELEM(html_drop_content), tag))
+		    NELEM(html_drop_content), tag, n))
 			hs->hs_drop--;
 		return;
 	}
-	if (hs->hs_drop == 0 && !html_inset(html_void, NELEM(html_void), tag)) {
-		sbuf_add(&hs->hs_out, "</", 2);
-		sbuf_adds(&hs->hs_out, tag);
+	if (hs->hs_drop == 0 &&
+	    !html_inset(html_void, NELEM(html_void), tag, n)) {
+		HTML_ADDLIT(&hs->hs_out, "</");
+		sbuf_add(&hs->hs_out, tag, n);
 		sbuf_addc(&hs->hs_out, '>');
 	}
+}
+
+/* Appends v in lower-case hexadecimal, as printf()'s %x. */
+static void
+html_addhex(struct sbuf *sb, uint32_t v)
+{
+	char	buf[8];
+	size_t	n = sizeof(buf);
+
+	do {
+		buf[--n] = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	} while (v != 0);
+	sbuf_add(sb, buf + n, sizeof(buf) - n);
 }
 
 /* A character reference as feedparser writes it back; returns its length. */
@@ -684,93 +657,88 @@ static size_t
 html_charref(struct html_san *hs, const char *s)
 {
 	const char	*p = s + 2;
-	unsigned long	 v;
+	uint32_t	 v = 0, d;
 	int		 hex = 0;
-	char		 ref[16];
-	size_t		 n;
+	size_t		 n, used;
 
 	if (*p == 'x' || *p == 'X') {
 		hex = 1;
 		p++;
 		if (!isxdigit((unsigned char)*p))
 			return 0;
-		while (isxdigit((unsigned char)*p))
-			p++;
-	} else {
-		if (!isdigit((unsigned char)*p))
-			return 0;
-		while (isdigit((unsigned char)*p))
-			p++;
+	} else if (!HC(*p, HC_DIGIT))
+		return 0;
+	for (;; p++) {
+		if (HC(*p, HC_DIGIT))
+			d = (uint32_t)(*p - '0');
+		else if (hex && isxdigit((unsigned char)*p))
+			d = (uint32_t)(html_lower(*p) - 'a' + 10);
+		else
+			break;
+		/* Saturated: past U+10FFFF only the number of digits matters. */
+		if (v <= 0x10ffff)
+			v = v * (hex ? 16 : 10) + d;
 	}
 	/* sgmllib wants a terminator; the end of the text is none. */
 	if (*p == '\0')
 		return 0;
 	n = (size_t)(p - s - 2);
-	if (n >= sizeof(ref) - 1) {
-		v = 0x110000;
+	used = (size_t)(p - s) + (*p == ';');
+	if (hs->hs_drop > 0)
+		return used;
+	if (n >= 15) {
+		/* Too long for feedparser's buffer: U+FFFD. */
+		HTML_ADDLIT(&hs->hs_out, "&#xfffd;");
+	} else if (v <= 0x9f && html_c1(v) != v) {
+		HTML_ADDLIT(&hs->hs_out, "&#x");
+		html_addhex(&hs->hs_out, html_c1(v));
+		sbuf_addc(&hs->hs_out, ';');
 	} else {
+		HTML_ADDLIT(&hs->hs_out, "&#");
 		for (size_t i = 0; i < n; i++)
-			ref[i] = (char)tolower((unsigned char)s[2 + i]);
-		ref[n] = '\0';
-		v = strtoul(ref + hex, NULL, hex ? 16 : 10);
+			sbuf_addc(&hs->hs_out, html_lower(s[2 + i]));
+		sbuf_addc(&hs->hs_out, ';');
 	}
-	if (hs->hs_drop == 0) {
-		if (v <= 0x9f && html_c1(v) != v)
-			sbuf_printf(&hs->hs_out, "&#x%x;",
-			    (unsigned)html_c1(v));
-		else if (n < sizeof(ref) - 1)
-			sbuf_printf(&hs->hs_out, "&#%s;", ref);
-		else
-			sbuf_adds(&hs->hs_out, "&#xfffd;");
-	}
-	return (size_t)(p - s) + (*p == ';');
+	return used;
 }
 
 static size_t
 html_entref(struct html_san *hs, const char *s)
 {
 	const char	*p = s + 1;
-	char		 name[40];
 	size_t		 n;
 
-	if (!isalpha((unsigned char)*p))
+	if (!HC(*p, HC_ALPHA))
 		return 0;
-	while (isalnum((unsigned char)*p) || *p == '-' || *p == '.')
+	while (HC(*p, HC_ALPHA | HC_DIGIT) || *p == '-' || *p == '.')
 		p++;
 	if (*p == '\0')
 		return 0;
 	n = (size_t)(p - s - 1);
 	if (hs->hs_drop == 0) {
-		if (n < sizeof(name)) {
-			memcpy(name, s + 1, n);
-			name[n] = '\0';
-		} else
-			name[0] = '\0';
-		if (html_inset(html4_names, NELEM(html4_names), name))
-			sbuf_printf(&hs->hs_out, "&%s;", name);
-		else {
-			sbuf_adds(&hs->hs_out, "&amp;");
+		if (html_inset(html4_names, NELEM(html4_names), s + 1, n)) {
+			sbuf_add(&hs->hs_out, s, n + 1);
+			sbuf_addc(&hs->hs_out, ';');
+		} else {
+			HTML_ADDLIT(&hs->hs_out, "&amp;");
 			sbuf_add(&hs->hs_out, s + 1, n);
 		}
 	}
 	return (size_t)(p - s) + (*p == ';');
 }
 
-/* feedparser's feed() rewrites before tokenizing. */
+/* feedparser's feed() rewrites before tokenizing; *outlen: its length. */
 static char *
-html_prepare(const char *html, size_t len)
+html_prepare(const char *html, size_t len, size_t *outlen)
 {
 	struct sbuf	 sb;
-	size_t		 i, j;
+	size_t		 i, j, k;
+	const char	*tag, *nul;
 
-	sbuf_init(&sb);
-	/* About its size: growing from 64 bytes was 4% of a cold poll. */
-	sbuf_reserve(&sb, len + 16);
+	html_sbuf(&sb, len + 16);
 	for (i = 0; i < len; i++) {
 		/* Most of the text needs nothing: copied a run at a time. */
-		for (j = i; j < len && html[j] != '<' && html[j] != '&' &&
-		    html[j] != '\0'; j++)
-			;
+		j = i + html_plain(html + i, len - i);
 		if (j > i) {
 			sbuf_add(&sb, html + i, j - i);
 			if ((i = j) == len)
@@ -781,45 +749,43 @@ html_prepare(const char *html, size_t len)
 		    !(len - i >= 4 && strncmp(html + i, "<!--", 4) == 0) &&
 		    !(len - i >= 3 && html[i + 2] == '[' &&
 		    !(len - i >= 9 && strncmp(html + i, "<![CDATA[", 9) == 0))) {
-			sbuf_adds(&sb, "&lt;");
+			HTML_ADDLIT(&sb, "&lt;");
 			continue;
 		}
 		if (html[i] == '<') {
 			/* <br/> and <p /> (no attributes) */
 			for (j = i + 1; j < len && html[j] != '<' &&
 			    html[j] != '>' && html[j] != '/' &&
-			    !isspace((unsigned char)html[j]); j++)
+			    !HC(html[j], HC_SPACE); j++)
 				;
-			if (j > i + 1) {
-				size_t	k = j;
-
-				while (k < len && isspace((unsigned char)html[k]))
-					k++;
-				if (k + 1 < len && html[k] == '/' &&
-				    html[k + 1] == '>') {
-					char *tag = xstrndup(html + i + 1,
-					    j - i - 1);
-					if (html_inset(html_void,
-					    NELEM(html_void), tag))
-						sbuf_printf(&sb, "<%s />", tag);
-					else
-						sbuf_printf(&sb, "<%s></%s>",
-						    tag, tag);
-					free(tag);
-					i = k + 1;
-					continue;
+			k = j;
+			while (k < len && HC(html[k], HC_SPACE))
+				k++;
+			if (j > i + 1 && k + 1 < len && html[k] == '/' &&
+			    html[k + 1] == '>') {
+				/* The name ends at a NUL, were there one. */
+				tag = html + i + 1;
+				if ((nul = memchr(tag, '\0', j - i - 1)) != NULL)
+					j = (size_t)(nul - html);
+				sbuf_addc(&sb, '<');
+				sbuf_add(&sb, tag, j - i - 1);
+				if (html_inset(html_void, NELEM(html_void), tag,
+				    j - i - 1))
+					HTML_ADDLIT(&sb, " />");
+				else {
+					HTML_ADDLIT(&sb, "></");
+					sbuf_add(&sb, tag, j - i - 1);
+					sbuf_addc(&sb, '>');
 				}
+				i = k + 1;
+				continue;
 			}
 		}
-		if (html[i] == '&' && len - i >= 5 &&
-		    strncmp(html + i, "&#39;", 5) == 0) {
-			sbuf_addc(&sb, '\'');
-			i += 4;
-			continue;
-		}
-		if (html[i] == '&' && len - i >= 5 &&
-		    strncmp(html + i, "&#34;", 5) == 0) {
-			sbuf_addc(&sb, '"');
+		/* "&#39;" and "&#34;" (compared in line: strncmp() showed). */
+		if (html[i] == '&' && len - i >= 5 && html[i + 1] == '#' &&
+		    html[i + 2] == '3' && (html[i + 3] == '9' ||
+		    html[i + 3] == '4') && html[i + 4] == ';') {
+			sbuf_addc(&sb, html[i + 3] == '9' ? '\'' : '"');
 			i += 4;
 			continue;
 		}
@@ -828,6 +794,7 @@ html_prepare(const char *html, size_t len)
 		sbuf_addc(&sb, html[i]);
 	}
 	/* The buffer is handed over as is (sbuf_detach() would allocate). */
+	*outlen = sb.sb_len;
 	return sb.sb_buf;
 }
 
@@ -840,32 +807,64 @@ html_tagend(char *p)
 {
 	char	*q, *close;
 
-	for (q = p + 1; *q != '\0' && *q != '<' && *q != '>'; q++) {
-		if ((*q == '"' || *q == '\'') && q[-1] == '=' &&
-		    (close = strchr(q + 1, *q)) != NULL)
+	for (q = p + 1; ; q++) {
+		while (!HC(*q, HC_TAGEND))
+			q++;
+		if (*q == '\0' || *q == '<' || *q == '>')
+			return q;
+		if (q[-1] == '=' && (close = strchr(q + 1, *q)) != NULL)
 			q = close;
 	}
-	return q;
+}
+
+/* Trims out (len bytes) and turns CRLF into LF, as feedparser does. */
+static char *
+html_finish(char *out, size_t len)
+{
+	size_t	 start, end;
+	char	*p, *q;
+
+	for (start = 0; start < len && HC(out[start], HC_SPACE); start++)
+		;
+	for (end = len; end > start && HC(out[end - 1], HC_SPACE); end--)
+		;
+	if (start > 0)
+		memmove(out, out + start, end - start);
+	out[end -= start] = '\0';
+	if ((q = memchr(out, '\r', end)) == NULL)
+		return out;
+	for (p = q; (size_t)(q - out) < end; q++) {
+		if (*q == '\r' && (size_t)(q + 1 - out) < end && q[1] == '\n')
+			continue;
+		*p++ = *q;
+	}
+	*p = '\0';
+	return out;
 }
 
 char *
 html_sanitize(const char *html, size_t len, const char *base)
 {
 	struct html_san	 hs;
-	char		*src, *p, *q, *out;
-	size_t		 n, start, end;
+	char		*src, *p, *q, *e;
+	size_t		 n;
 
+	/* Text without tags or references only needs trimming (titles). */
+	if (html_plain(html, len) == len) {
+		src = xmalloc(len + 1);
+		memcpy(src, html, len);
+		return html_finish(src, len);
+	}
 	memset(&hs, 0, sizeof(hs));
-	sbuf_init(&hs.hs_out);
+	html_sbuf(&hs.hs_out, len + 16);
 	hs.hs_base = base;
-	src = html_prepare(html, len);
-	sbuf_reserve(&hs.hs_out, len + 16);
-	for (p = src; *p != '\0'; ) {
-		n = strcspn(p, "<&");
-		if (n > 0) {
+	src = html_prepare(html, len, &n);
+	for (p = src, e = src + n; *p != '\0'; ) {
+		q = p + html_plain(p, (size_t)(e - p));
+		if (q > p) {
 			if (hs.hs_drop == 0)
-				sbuf_add(&hs.hs_out, p, n);
-			p += n;
+				sbuf_add(&hs.hs_out, p, (size_t)(q - p));
+			p = q;
 			continue;
 		}
 		if (*p == '&') {
@@ -878,7 +877,7 @@ html_sanitize(const char *html, size_t len, const char *base)
 			p += n;
 			continue;
 		}
-		if (strncmp(p, "<!--", 4) == 0) {
+		if (p[1] == '!' && p[2] == '-' && p[3] == '-') {
 			if ((q = strstr(p + 4, "-->")) != NULL) {
 				if (hs.hs_drop == 0)
 					sbuf_add(&hs.hs_out, p,
@@ -891,8 +890,8 @@ html_sanitize(const char *html, size_t len, const char *base)
 				break;
 			continue;
 		}
-		if (isalpha((unsigned char)p[1]) || (p[1] == '/' &&
-		    isalpha((unsigned char)p[2])) || p[1] == '?' || p[1] == '!') {
+		if (HC(p[1], HC_ALPHA) || (p[1] == '/' && HC(p[2], HC_ALPHA)) ||
+		    p[1] == '?' || p[1] == '!') {
 			q = html_tagend(p);
 			if (*q == '\0') {
 				/*
@@ -901,14 +900,14 @@ html_sanitize(const char *html, size_t len, const char *base)
 				 */
 				for (; hs.hs_drop == 0 && *p != '\0'; p++)
 					if (*p == '<')
-						sbuf_adds(&hs.hs_out, "&lt;");
+						HTML_ADDLIT(&hs.hs_out, "&lt;");
 					else
 						sbuf_addc(&hs.hs_out, *p);
 				break;
 			}
 			if (p[1] == '/')
 				html_endtag(&hs, p, q);
-			else if (isalpha((unsigned char)p[1]))
+			else if (HC(p[1], HC_ALPHA))
 				html_starttag(&hs, p, q);
 			p = *q == '>' ? q + 1 : q;
 			continue;
@@ -923,22 +922,5 @@ html_sanitize(const char *html, size_t len, const char *base)
 		p++;
 	}
 	free(src);
-	/* Trim and turn CRLF into LF, as feedparser does. */
-	out = hs.hs_out.sb_buf;
-	for (start = 0; isspace((unsigned char)out[start]); start++)
-		;
-	for (end = hs.hs_out.sb_len; end > start &&
-	    isspace((unsigned char)out[end - 1]); end--)
-		;
-	memmove(out, out + start, end - start);
-	out[end -= start] = '\0';
-	if ((q = memchr(out, '\r', end)) == NULL)
-		return out;
-	for (p = q; (size_t)(q - out) < end; q++) {
-		if (*q == '\r' && (size_t)(q + 1 - out) < end && q[1] == '\n')
-			continue;
-		*p++ = *q;
-	}
-	*p = '\0';
-	return out;
+	return html_finish(hs.hs_out.sb_buf, hs.hs_out.sb_len);
 }
