@@ -26,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "feed_int.h"
 #include "html.h"
 #include "util.h"
@@ -45,6 +49,7 @@ struct feed_ns {
 struct feed_elem {
 	size_t		 fe_name;	/* offset of "prefix\0local\0" in fx_names */
 	size_t		 fe_plen;	/* prefix length; SIZE_MAX: none */
+	size_t		 fe_llen;	/* local name length */
 	const char	*fe_uri;
 	size_t		 fe_nns;	/* bindings in scope before it */
 };
@@ -57,45 +62,58 @@ struct feed_xml {
 	struct sbuf	 fx_names;
 	struct feed_ns	*fx_ns;
 	size_t		 fx_nns, fx_nsalloc;
-	struct sbuf	 fx_tag;	/* a start tag, cut into strings */
 	const char	**fx_attrs;	/* 5 per attribute, as SAX2 has them */
 	size_t		 fx_attralloc;
 };
 
-/* What ends a run of plain text: markup, a reference, a CR. */
-static const unsigned char feed_xml_stop[256] = {
-	['<'] = 1, ['&'] = 1, ['\r'] = 1
-};
-
 /*
- * The end of the run of plain text at s: most text has no markup for
- * dozens of bytes, looked at 8 at a time (a byte of w that is zero where
- * w ^ c*ONES has one is a byte equal to c).
+ * The first of bytes a, b or c in s[i..n), or n: 16 bytes at a time
+ * (SSE2) or 8, for runs of text and of tags are most of a feed and a
+ * byte at a time was most of the tokenizer's time.  (A byte of w that
+ * is zero where w ^ a*ONES has one is a byte equal to a.)
  */
 #define FEED_ONES	0x0101010101010101ULL
 #define FEED_HAS0(w)	(((w) - FEED_ONES) & ~(w) & (FEED_ONES << 7))
 
 static size_t
-feed_xml_plain(const char *s, size_t i, size_t n)
+feed_xml_find3(const char *s, size_t i, size_t n, char a, char b, char c)
 {
 	uint64_t	w;
+#ifdef __SSE2__
+	const __m128i	va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+	const __m128i	vc = _mm_set1_epi8(c);
+	__m128i		v;
+	int		m;
 
+	for (; i + 16 <= n; i += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, vb), _mm_cmpeq_epi8(v, vc))));
+		if (m != 0)
+			return i + (size_t)__builtin_ctz((unsigned)m);
+	}
+#endif
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, s + i, sizeof(w));
-		if (FEED_HAS0(w ^ (FEED_ONES * '<')) |
-		    FEED_HAS0(w ^ (FEED_ONES * '&')) |
-		    FEED_HAS0(w ^ (FEED_ONES * '\r')))
+		if (FEED_HAS0(w ^ (FEED_ONES * (unsigned char)a)) |
+		    FEED_HAS0(w ^ (FEED_ONES * (unsigned char)b)) |
+		    FEED_HAS0(w ^ (FEED_ONES * (unsigned char)c)))
 			break;
 	}
-	while (i < n && !feed_xml_stop[(unsigned char)s[i]])
+	while (i < n && s[i] != a && s[i] != b && s[i] != c)
 		i++;
 	return i;
 }
 
-static int
+/* XML's white space, and for speed a table of it. */
+static const unsigned char feed_xml_ws[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1
+};
+
+static inline int
 feed_xml_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return feed_xml_ws[c];
 }
 
 struct feed_xml *
@@ -105,7 +123,6 @@ feed_xml_new(void)
 
 	fx = xcalloc(1, sizeof(*fx));
 	sbuf_init(&fx->fx_names);
-	sbuf_init(&fx->fx_tag);
 	return fx;
 }
 
@@ -123,7 +140,6 @@ feed_xml_free(struct feed_xml *fx)
 	free(fx->fx_ns);
 	free(fx->fx_attrs);
 	sbuf_free(&fx->fx_names);
-	sbuf_free(&fx->fx_tag);
 	free(fx);
 }
 
@@ -222,8 +238,11 @@ feed_xml_ref(struct feed_parser *fp, const char *s, size_t n, int final)
 	char		 buf[FEED_XML_REF + HTML_ENTITY_MAX];
 	size_t		 len;
 
-	semi = memchr(s, ';', n < FEED_XML_REF ? n : FEED_XML_REF);
-	if (semi == NULL) {
+	/* Names are short: no memchr() call. */
+	for (semi = s + 1; semi < s + (n < FEED_XML_REF ? n : FEED_XML_REF) &&
+	    *semi != ';'; semi++)
+		;
+	if (semi == s + n || semi == s + FEED_XML_REF) {
 		if (!final && n < FEED_XML_REF)
 			return 0;
 		/* Not from the input stage: the '&' is text. */
@@ -300,16 +319,12 @@ feed_xml_is(const struct feed_xml *fx, const struct feed_elem *e,
     const char *name, size_t len)
 {
 	const char	*s = fx->fx_names.sb_buf + e->fe_name;
-	size_t		 llen;
 
 	if (e->fe_plen == SIZE_MAX)
-		return strlen(s) == len && memcmp(s, name, len) == 0;
-	if (len <= e->fe_plen || name[e->fe_plen] != ':' ||
-	    memcmp(s, name, e->fe_plen) != 0)
-		return 0;
-	llen = len - e->fe_plen - 1;
-	return strlen(s + e->fe_plen + 1) == llen &&
-	    memcmp(s + e->fe_plen + 1, name + e->fe_plen + 1, llen) == 0;
+		return e->fe_llen == len && memcmp(s, name, len) == 0;
+	return len == e->fe_plen + 1 + e->fe_llen && name[e->fe_plen] == ':' &&
+	    memcmp(s, name, e->fe_plen) == 0 &&
+	    memcmp(s + e->fe_plen + 1, name + e->fe_plen + 1, e->fe_llen) == 0;
 }
 
 /* "</name>": closes down to the element it names, if one is open. */
@@ -359,7 +374,7 @@ feed_xml_attr_add(struct feed_xml *fx, size_t na, const char *name,
 }
 
 /*
- * Cuts the attributes of a start tag (p to end, in fx_tag) into strings;
+ * Cuts the attributes of a start tag (p to end) into strings, in place;
  * returns their count.  A value's end is a pointer: its references are
  * left for feed_attr_copy().
  */
@@ -429,7 +444,7 @@ feed_xml_qname(char *name, char **local)
 
 /* A start tag, s..end between '<' and '>'. */
 static void
-feed_xml_start(struct feed_parser *fp, const char *s, size_t len,
+feed_xml_start(struct feed_parser *fp, char *s, size_t len,
     uint64_t off)
 {
 	struct feed_xml		*fx = fp->fp_xml;
@@ -446,10 +461,10 @@ feed_xml_start(struct feed_parser *fp, const char *s, size_t len,
 	/* "<a href=x/>": the '/' ends the tag, not the value. */
 	if ((empty = len > 0 && s[len - 1] == '/'))
 		len--;
-	sbuf_reset(&fx->fx_tag);
-	sbuf_add(&fx->fx_tag, s, len);
-	p = name = fx->fx_tag.sb_buf;
-	end = p + fx->fx_tag.sb_len;
+	/* Cut in place: the tag is used up after this (fp_buf is ours). */
+	p = name = s;
+	end = s + len;
+	*end = '\0';
 	while (p < end && !feed_xml_space((unsigned char)*p) && *p != '/')
 		p++;
 	if (p < end)
@@ -493,6 +508,7 @@ feed_xml_start(struct feed_parser *fp, const char *s, size_t len,
 		sbuf_add(&fx->fx_names, prefix, plen + 1);
 	}
 	llen = strlen(local);
+	e->fe_llen = llen;
 	sbuf_add(&fx->fx_names, local, llen + 1);
 	feed_sax_start(fp, local, prefix, uri, (int)na, fx->fx_attrs);
 	if (empty && !fp->fp_failed && !fp->fp_done)
@@ -503,20 +519,18 @@ feed_xml_start(struct feed_parser *fp, const char *s, size_t len,
 static const char *
 feed_xml_tag_end(const char *s, size_t n)
 {
-	const char	*p = s + 1, *end = s + n;
-	char		 q = 0;
+	const char	*q;
+	size_t		 i = 1;
 
-	for (; p < end; p++) {
-		if (q != 0) {
-			if ((p = memchr(p, q, (size_t)(end - p))) == NULL)
-				return NULL;
-			q = 0;
-		} else if (*p == '>')
-			return p;
-		else if (*p == '"' || *p == '\'')
-			q = *p;
+	for (;;) {
+		if ((i = feed_xml_find3(s, i, n, '>', '"', '\'')) >= n)
+			return NULL;
+		if (s[i] == '>')
+			return s + i;
+		if ((q = memchr(s + i + 1, s[i], n - i - 1)) == NULL)
+			return NULL;
+		i = (size_t)(q - s) + 1;
 	}
-	return NULL;
 }
 
 /* A DOCTYPE's end, past its internal subset, or NULL. */
@@ -554,7 +568,7 @@ feed_xml_starts(const char *s, size_t n, const char *pat, size_t len)
 
 /* At a '<': the bytes used, 0 to wait for more. */
 static size_t
-feed_xml_markup(struct feed_parser *fp, const char *s, size_t n,
+feed_xml_markup(struct feed_parser *fp, char *s, size_t n,
     uint64_t off)
 {
 	const char	*e;
@@ -623,7 +637,7 @@ feed_xml_cdata(struct feed_parser *fp, const char *s, size_t n, int final)
 }
 
 size_t
-feed_xml_run(struct feed_parser *fp, const char *s, size_t n, int final)
+feed_xml_run(struct feed_parser *fp, char *s, size_t n, int final)
 {
 	struct feed_xml	*fx = fp->fp_xml;
 	size_t		 i = 0, j, used;
@@ -635,7 +649,7 @@ feed_xml_run(struct feed_parser *fp, const char *s, size_t n, int final)
 			i += used;
 			continue;
 		}
-		j = feed_xml_plain(s, i, n);
+		j = feed_xml_find3(s, i, n, '<', '&', '\r');
 		if (j > i && fp->fp_field != F_NONE)
 			feed_sax_chars(fp, s + i, j - i);
 		if ((i = j) >= n)

@@ -144,7 +144,7 @@ int			 feed_undouble(struct sbuf *);
  */
 struct feed_xml;
 struct feed_xml		*feed_xml_new(void);
-size_t			 feed_xml_run(struct feed_parser *, const char *,
+size_t			 feed_xml_run(struct feed_parser *, char *,
 			    size_t, int final);
 void			 feed_xml_free(struct feed_xml *);
 
