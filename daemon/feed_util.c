@@ -16,42 +16,44 @@
 #include "util.h"
 
 /* Which element is which field; the first match wins. */
+#define FM(ns, name, field, prio)	{ ns, name, sizeof(name) - 1, field, prio }
 static const struct feed_map feed_map[] = {
-	{ "*", "title", F_TITLE, 2 },
-	{ NS_DC, "title", F_TITLE, 1 },
-	{ NS_MEDIA, "title", F_TITLE, 0 },
-	{ "*", "link", F_LINK, 2 },
-	{ "*", "guid", F_ID, 2 },
-	{ "*", "id", F_ID, 2 },
-	{ "*", "description", F_SUMMARY, 2 },
-	{ "*", "summary", F_SUMMARY, 2 },
-	{ NS_DC, "description", F_SUMMARY, 1 },
-	{ NS_ITUNES, "summary", F_SUMMARY, 0 },
-	{ NS_MEDIA, "description", F_SUMMARY, 0 },
-	{ "*", "abstract", F_SUMMARY, 1 },
-	{ NS_CONTENT, "encoded", F_CONTENT, 2 },
-	{ "*", "content", F_CONTENT, 2 },
-	{ NS_XHTML, "body", F_CONTENT, 1 },
-	{ "*", "body", F_CONTENT, 1 },
-	{ "*", "fullitem", F_CONTENT, 1 },
-	{ "*", "pubDate", F_PUBLISHED, 2 },
-	{ "*", "published", F_PUBLISHED, 2 },
-	{ "*", "issued", F_PUBLISHED, 2 },
-	{ NS_DCTERMS, "issued", F_PUBLISHED, 1 },
-	{ "*", "updated", F_UPDATED, 2 },
-	{ "*", "modified", F_UPDATED, 2 },
-	{ NS_DC, "date", F_UPDATED, 1 },
-	{ NS_DCTERMS, "modified", F_UPDATED, 1 },
-	{ "*", "author", F_AUTHOR, 2 },
-	{ NS_DC, "creator", F_AUTHOR, 1 },
-	{ NS_DC, "author", F_AUTHOR, 1 },
-	{ NS_ITUNES, "author", F_AUTHOR, 0 },
-	{ "*", "category", F_CATEGORY, 1 },
-	{ NS_DC, "subject", F_CATEGORY, 1 },
-	{ "*", "ttl", F_TTL, 1 },
-	{ NS_SY, "updatePeriod", F_SYPERIOD, 1 },
-	{ NS_SY, "updateFrequency", F_SYFREQ, 1 },
+	FM("*", "title", F_TITLE, 2),
+	FM(NS_DC, "title", F_TITLE, 1),
+	FM(NS_MEDIA, "title", F_TITLE, 0),
+	FM("*", "link", F_LINK, 2),
+	FM("*", "guid", F_ID, 2),
+	FM("*", "id", F_ID, 2),
+	FM("*", "description", F_SUMMARY, 2),
+	FM("*", "summary", F_SUMMARY, 2),
+	FM(NS_DC, "description", F_SUMMARY, 1),
+	FM(NS_ITUNES, "summary", F_SUMMARY, 0),
+	FM(NS_MEDIA, "description", F_SUMMARY, 0),
+	FM("*", "abstract", F_SUMMARY, 1),
+	FM(NS_CONTENT, "encoded", F_CONTENT, 2),
+	FM("*", "content", F_CONTENT, 2),
+	FM(NS_XHTML, "body", F_CONTENT, 1),
+	FM("*", "body", F_CONTENT, 1),
+	FM("*", "fullitem", F_CONTENT, 1),
+	FM("*", "pubDate", F_PUBLISHED, 2),
+	FM("*", "published", F_PUBLISHED, 2),
+	FM("*", "issued", F_PUBLISHED, 2),
+	FM(NS_DCTERMS, "issued", F_PUBLISHED, 1),
+	FM("*", "updated", F_UPDATED, 2),
+	FM("*", "modified", F_UPDATED, 2),
+	FM(NS_DC, "date", F_UPDATED, 1),
+	FM(NS_DCTERMS, "modified", F_UPDATED, 1),
+	FM("*", "author", F_AUTHOR, 2),
+	FM(NS_DC, "creator", F_AUTHOR, 1),
+	FM(NS_DC, "author", F_AUTHOR, 1),
+	FM(NS_ITUNES, "author", F_AUTHOR, 0),
+	FM("*", "category", F_CATEGORY, 1),
+	FM(NS_DC, "subject", F_CATEGORY, 1),
+	FM("*", "ttl", F_TTL, 1),
+	FM(NS_SY, "updatePeriod", F_SYPERIOD, 1),
+	FM(NS_SY, "updateFrequency", F_SYFREQ, 1),
 };
+#undef FM
 
 /* Only whitespace so far? */
 int
@@ -101,12 +103,13 @@ feed_core_ns(const char *ns)
 const struct feed_map *
 feed_lookup(const char *ns, const char *name)
 {
-	size_t	i;
+	size_t	i, len = strlen(name);
 
 	/* feedparser reads names and namespaces without regard to case. */
 	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
-		/* The first letter first: this runs for every element. */
-		if ((feed_map[i].fm_name[0] | 0x20) != (name[0] | 0x20) ||
+		/* Length and first letter first: this runs for every element. */
+		if (feed_map[i].fm_len != len ||
+		    (feed_map[i].fm_name[0] | 0x20) != (name[0] | 0x20) ||
 		    strcasecmp(feed_map[i].fm_name, name) != 0)
 			continue;
 		if (strcmp(feed_map[i].fm_ns, "*") == 0 ? feed_core_ns(ns) :
@@ -320,6 +323,9 @@ feed_undouble(struct sbuf *text)
 	size_t		 i, o, n = text->sb_len;
 	int		 high = 0;
 
+	/* Most text has neither (memchr() is fast): nothing to mend. */
+	if (memchr(s, 0xc3, n) == NULL && memchr(s, 0xc2, n) == NULL)
+		return 0;
 	for (i = 0; i < n; i++) {
 		/* ASCII, most of the text: 8 bytes at a time. */
 		while (i + 8 <= n && !(feed_load64(s + i) & 0x8080808080808080ULL))

@@ -44,6 +44,7 @@ enum feed_field {
 struct feed_map {
 	const char	*fm_ns;
 	const char	*fm_name;
+	size_t		 fm_len;	/* strlen(fm_name) */
 	enum feed_field	 fm_field;
 	int		 fm_prio;	/* a higher one replaces a lower */
 };
