@@ -54,6 +54,8 @@ static const struct feed_map feed_map[] = {
 	FM(NS_SY, "updateFrequency", F_SYFREQ, 1),
 };
 #undef FM
+/* feed_map_bylen() has a bit per entry and a slot per name length. */
+_Static_assert(sizeof(feed_map) / sizeof(feed_map[0]) <= 64, "feed_map");
 
 /* Only whitespace so far? */
 int
@@ -100,17 +102,63 @@ feed_core_ns(const char *ns)
 	    strcmp(ns, NS_RSS090) == 0;
 }
 
+/*
+ * ASCII letters equal without regard to case, len bytes; in line, for
+ * strcasecmp() follows the locale and cost more than the rest of the
+ * lookup.
+ */
+static int
+feed_eq_ascii(const char *a, const char *b, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x |= 0x20;
+		if (y >= 'A' && y <= 'Z')
+			y |= 0x20;
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The table's entries by the length of their name, one bit each in table
+ * order, so that a lookup (one for every child of an item) compares only
+ * names that can match.
+ */
+#define FEED_MAP_N	(sizeof(feed_map) / sizeof(feed_map[0]))
+#define FEED_MAP_LEN	16
+
+static uint64_t
+feed_map_bylen(size_t len)
+{
+	static uint64_t	bylen[FEED_MAP_LEN];
+	static int	ready;
+	size_t		i;
+
+	if (!ready) {
+		/* Idempotent: the same bits whoever computes them. */
+		for (i = 0; i < FEED_MAP_N; i++)
+			bylen[feed_map[i].fm_len] |= 1ULL << i;
+		ready = 1;
+	}
+	return len < FEED_MAP_LEN ? bylen[len] : 0;
+}
+
 const struct feed_map *
 feed_lookup(const char *ns, const char *name)
 {
-	size_t	i, len = strlen(name);
+	uint64_t	m = feed_map_bylen(strlen(name));
+	size_t		i;
 
 	/* feedparser reads names and namespaces without regard to case. */
-	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
-		/* Length and first letter first: this runs for every element. */
-		if (feed_map[i].fm_len != len ||
-		    (feed_map[i].fm_name[0] | 0x20) != (name[0] | 0x20) ||
-		    strcasecmp(feed_map[i].fm_name, name) != 0)
+	for (; m != 0; m &= m - 1) {
+		i = (size_t)__builtin_ctzll(m);
+		if (!feed_eq_ascii(feed_map[i].fm_name, name, feed_map[i].fm_len))
 			continue;
 		if (strcmp(feed_map[i].fm_ns, "*") == 0 ? feed_core_ns(ns) :
 		    (ns != NULL && strcasecmp(feed_map[i].fm_ns, ns) == 0))

@@ -431,7 +431,13 @@ feed_xml_attrs(struct feed_xml *fx, char *p, char *end)
 static char *
 feed_xml_qname(char *name, char **local)
 {
-	char	*colon = strchr(name, ':');
+	char	*colon;
+
+	/* Names are short: a loop, not a strchr() call. */
+	for (colon = name; *colon != '\0' && *colon != ':'; colon++)
+		;
+	if (*colon == '\0')
+		colon = NULL;
 
 	if (colon == NULL || colon == name || colon[1] == '\0') {
 		*local = name;
