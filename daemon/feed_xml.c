@@ -265,7 +265,8 @@ feed_xml_lookup(const struct feed_xml *fx, const char *prefix)
 	if (prefix[0] == 'x' && strcmp(prefix, "xml") == 0)
 		return NS_XML;
 	for (i = fx->fx_nns; i > 0; i--)
-		if (strcmp(fx->fx_ns[i - 1].fn_prefix, prefix) == 0)
+		if (fx->fx_ns[i - 1].fn_prefix[0] == prefix[0] &&
+		    strcmp(fx->fx_ns[i - 1].fn_prefix, prefix) == 0)
 			return fx->fx_ns[i - 1].fn_uri;
 	return NULL;
 }
@@ -455,7 +456,7 @@ feed_xml_start(struct feed_parser *fp, char *s, size_t len,
 {
 	struct feed_xml		*fx = fp->fp_xml;
 	struct feed_elem	*e;
-	char			*p, *end, *name, *local, *prefix, *alocal;
+	char			*p, *end, *name, *local, *prefix, *alocal, *colon;
 	const char		*uri;
 	size_t			 na, i, k, nns = fx->fx_nns, plen, llen;
 	int			 empty;
@@ -471,8 +472,14 @@ feed_xml_start(struct feed_parser *fp, char *s, size_t len,
 	p = name = s;
 	end = s + len;
 	*end = '\0';
-	while (p < end && !feed_xml_space((unsigned char)*p) && *p != '/')
+	/* The name, its first colon noted on the way. */
+	colon = NULL;
+	while (p < end && !feed_xml_space((unsigned char)*p) && *p != '/') {
+		if (*p == ':' && colon == NULL)
+			colon = p;
 		p++;
+	}
+	llen = (size_t)(p - name);
 	if (p < end)
 		*p++ = '\0';
 	na = feed_xml_attrs(fx, p, end);
@@ -480,8 +487,8 @@ feed_xml_start(struct feed_parser *fp, char *s, size_t len,
 	for (i = k = 0; i < na; i++) {
 		const char *an = fx->fx_attrs[i * 5];
 
-		if (strncmp(an, "xmlns", 5) == 0 && (an[5] == '\0' ||
-		    (an[5] == ':' && an[6] != '\0'))) {
+		if (an[0] == 'x' && strncmp(an, "xmlns", 5) == 0 &&
+		    (an[5] == '\0' || (an[5] == ':' && an[6] != '\0'))) {
 			feed_xml_bind(fx, an[5] == '\0' ? "" : an + 6,
 			    fx->fx_attrs[i * 5 + 3], fx->fx_attrs[i * 5 + 4]);
 			continue;
@@ -500,7 +507,14 @@ feed_xml_start(struct feed_parser *fp, char *s, size_t len,
 		fx->fx_attrs[i * 5 + 1] = prefix;
 		fx->fx_attrs[i * 5 + 2] = feed_xml_lookup(fx, prefix);
 	}
-	prefix = feed_xml_qname(name, &local);
+	/* As feed_xml_qname(): a colon first or last is part of the name. */
+	prefix = NULL;
+	local = name;
+	if (colon != NULL && colon != name && colon + 1 != name + llen) {
+		*colon = '\0';
+		prefix = name;
+		local = colon + 1;
+	}
 	uri = feed_xml_lookup(fx, prefix != NULL ? prefix : "");
 
 	e = &fx->fx_elems[fx->fx_depth++];
@@ -509,13 +523,13 @@ feed_xml_start(struct feed_parser *fp, char *s, size_t len,
 	e->fe_uri = uri;
 	e->fe_nns = nns;
 	if (prefix != NULL) {
-		plen = strlen(prefix);
+		plen = (size_t)(colon - name);
 		e->fe_plen = plen;
-		sbuf_add(&fx->fx_names, prefix, plen + 1);
+		llen -= plen + 1;
 	}
-	llen = strlen(local);
 	e->fe_llen = llen;
-	sbuf_add(&fx->fx_names, local, llen + 1);
+	/* "prefix\0local\0" or "local\0", copied whole. */
+	sbuf_add(&fx->fx_names, name, (size_t)(local - name) + llen + 1);
 	feed_sax_start(fp, local, prefix, uri, (int)na, fx->fx_attrs);
 	if (empty && !fp->fp_failed && !fp->fp_done)
 		feed_xml_pop(fp);
