@@ -289,24 +289,30 @@ feed_scan(const unsigned char *s, size_t i, size_t n, enum feed_rstate st)
 	unsigned	bit = 1u << st;
 
 #ifdef __SSE2__
-	/* Each state's own characters, repeated to fill four. */
-	static const char stops[FS_CDATA + 1][4] = {
-		[FS_TEXT] = "<&]>", [FS_TAG] = "\"'>>", [FS_ATTR] = "\"'<&",
-		[FS_COMMENT] = "->>>", [FS_PI] = "?>>>", [FS_CDATA] = "]>>>",
+	/* Each state's own characters, repeated to fill four, 16 times. */
+#define S16(c)	{ c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
+#define S4(a, b, c, d)	{ S16(a), S16(b), S16(c), S16(d) }
+	static const unsigned char stops[FS_CDATA + 1][4][16]
+	    __attribute__((aligned(16))) = {
+		[FS_TEXT] = S4('<', '&', ']', '>'),
+		[FS_TAG] = S4('"', '\'', '>', '>'),
+		[FS_ATTR] = S4('"', '\'', '<', '&'),
+		[FS_COMMENT] = S4('-', '>', '>', '>'),
+		[FS_PI] = S4('?', '>', '>', '>'),
+		[FS_CDATA] = S4(']', '>', '>', '>'),
 	};
+#undef S4
+#undef S16
 
 	if (st != FS_PROLOG && i + 16 <= n) {
-		const __m128i	c0 = _mm_set1_epi8(stops[st][0]),
-				c1 = _mm_set1_epi8(stops[st][1]),
-				c2 = _mm_set1_epi8(stops[st][2]),
-				c3 = _mm_set1_epi8(stops[st][3]),
-				ef = _mm_set1_epi8((char)0xef),
-				c0max = _mm_set1_epi8(0x1f),
-				tab = _mm_set1_epi8('\t'),
-				lf = _mm_set1_epi8('\n'),
-				cr = _mm_set1_epi8('\r');
-		__m128i		x, ctl, ws, m;
-		unsigned	mask;
+		const __m128i	*c = (const __m128i *)(const void *)stops[st],
+				 ef = _mm_set1_epi8((char)0xef),
+				 c0max = _mm_set1_epi8(0x1f),
+				 tab = _mm_set1_epi8('\t'),
+				 lf = _mm_set1_epi8('\n'),
+				 cr = _mm_set1_epi8('\r');
+		__m128i		 x, ctl, ws, m;
+		unsigned	 mask;
 
 		do {
 			x = _mm_loadu_si128((const __m128i *)(const void *)
@@ -318,10 +324,10 @@ feed_scan(const unsigned char *s, size_t i, size_t n, enum feed_rstate st)
 			m = _mm_or_si128(_mm_andnot_si128(ws, ctl),
 			    _mm_cmpeq_epi8(x, ef));
 			m = _mm_or_si128(m, _mm_or_si128(
-			    _mm_or_si128(_mm_cmpeq_epi8(x, c0),
-			    _mm_cmpeq_epi8(x, c1)),
-			    _mm_or_si128(_mm_cmpeq_epi8(x, c2),
-			    _mm_cmpeq_epi8(x, c3))));
+			    _mm_or_si128(_mm_cmpeq_epi8(x, c[0]),
+			    _mm_cmpeq_epi8(x, c[1])),
+			    _mm_or_si128(_mm_cmpeq_epi8(x, c[2]),
+			    _mm_cmpeq_epi8(x, c[3]))));
 			if ((mask = (unsigned)_mm_movemask_epi8(m)) != 0)
 				return i + (unsigned)__builtin_ctz(mask);
 			i += 16;
