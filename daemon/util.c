@@ -144,12 +144,6 @@ sbuf_add_grow(struct sbuf *sb, const char *s, size_t n)
 }
 
 void
-sbuf_adds(struct sbuf *sb, const char *s)
-{
-	sbuf_add(sb, s, strlen(s));
-}
-
-void
 sbuf_addc_grow(struct sbuf *sb, char c)
 {
 	sbuf_grow(sb, 1);
