@@ -340,6 +340,48 @@ feed_scan(const unsigned char *s, size_t i, size_t n, enum feed_rstate st)
 }
 
 /*
+ * Bit k set when p[k] is one that text, a tag, an attribute value or a
+ * CDATA section may stop at (feed_plain): "<>&]\"'", a C0 control (tab,
+ * LF and CR too, for fewer operations) or 0xef.  Not set: plain in all
+ * four.  A bitwise OR folds pairs: '&' and '\'' are 0x26 and 0x27,
+ * '<' and '>' 0x3c and 0x3e.
+ */
+static inline uint64_t
+feed_cand64(const unsigned char *p)
+{
+#ifdef __SSE2__
+	const __m128i	c0max = _mm_set1_epi8(0x1f), ef = _mm_set1_epi8((char)0xef),
+			qu = _mm_set1_epi8('"'), br = _mm_set1_epi8(']'),
+			one = _mm_set1_epi8(1), amp = _mm_set1_epi8(0x27),
+			two = _mm_set1_epi8(2), ang = _mm_set1_epi8(0x3e);
+	__m128i		x, m;
+	uint64_t	mask = 0;
+	int		k;
+
+	for (k = 0; k < 64; k += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
+		m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, c0max), x),
+		    _mm_cmpeq_epi8(x, ef));
+		m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, qu),
+		    _mm_cmpeq_epi8(x, br)));
+		m = _mm_or_si128(m, _mm_or_si128(
+		    _mm_cmpeq_epi8(_mm_or_si128(x, one), amp),
+		    _mm_cmpeq_epi8(_mm_or_si128(x, two), ang)));
+		mask |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << k;
+	}
+	return mask;
+#else
+	uint64_t	mask = 0;
+	int		k;
+
+	for (k = 0; k < 64; k++)
+		if ((feed_plain[p[k]] & 0x4e) != 0x4e)
+			mask |= (uint64_t)1 << k;
+	return mask;
+#endif
+}
+
+/*
  * Goes over what text, tags, attribute values and CDATA sections mostly
  * hold, where the output is the input: runs of plain bytes, tags, and
  * references XML reads as they are.  Nothing is copied: the caller's
@@ -358,9 +400,30 @@ feed_rep_fast(struct feed_rep *fr, const char *s, size_t i, size_t n)
 	size_t			 j;
 	long			 len;
 
+	uint64_t		 mask = 0;
+	size_t			 base = 0, end = 0;
+
 	while (st == FS_TEXT || st == FS_TAG || st == FS_ATTR ||
 	    st == FS_CDATA) {
-		j = feed_scan((const unsigned char *)s, i, n, st);
+		/*
+		 * Where 64 bytes are left, the bytes any of these states may
+		 * stop at are found at once (feed_cand64), and the mask
+		 * serves every stop in it, whatever the state.
+		 */
+		if (i >= end && n - i >= 64) {
+			base = i;
+			end = i + 64;
+			mask = feed_cand64((const unsigned char *)s + i);
+		}
+		if (i < end) {
+			if ((mask >> (i - base)) == 0) {
+				run = 0;
+				i = end;
+				continue;
+			}
+			j = i + (size_t)__builtin_ctzll(mask >> (i - base));
+		} else
+			j = feed_scan((const unsigned char *)s, i, n, st);
 		if (j > i) {
 			run = 0;
 			i = j;
@@ -368,6 +431,11 @@ feed_rep_fast(struct feed_rep *fr, const char *s, size_t i, size_t n)
 		if (i >= n)
 			break;
 		c = (unsigned char)s[i];
+		if (feed_plain[c] & (1u << st)) {
+			run = 0;
+			i++;
+			continue;
+		}
 		if (st == FS_TEXT) {
 			if (c == '<') {
 				/* A tag (feed_repair_lt), not a '<' meant as text. */
