@@ -43,7 +43,7 @@ BUILD		= build
 endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
-PURE		= util conf conf_set conf_opml date html html_ref html_css text rules rules_match rules_index feed feed_sax feed_util feed_input feed_json feed_xml alert
+PURE		= util conf conf_set conf_opml date html html_ref html_css text rules rules_match rules_index feed feed_sax feed_util feed_input feed_repair feed_json feed_xml alert
 ADAPTERS	= log store store_queue http sink metrics notify
 ORCH		= poller poller_poll outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
@@ -57,9 +57,9 @@ UNIT_date	= date util
 UNIT_html	= html html_ref html_css util
 UNIT_text	= text html html_ref html_css util
 UNIT_rules	= rules rules_match rules_index text html html_ref html_css util
-UNIT_feed	= feed feed_sax feed_xml feed_util feed_input feed_json date html html_ref html_css text util
-UNIT_feed_input	= feed feed_sax feed_xml feed_util feed_input feed_json date html html_ref html_css text util
-UNIT_feed_xml	= feed feed_sax feed_xml feed_util feed_input feed_json date html html_ref html_css text util
+UNIT_feed	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
+UNIT_feed_input	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
+UNIT_feed_xml	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
 UNIT_alert	= alert date text html html_ref html_css util conf conf_set conf_opml
 UNIT_store	= store store_queue util
 UNIT_BINS	= $(UNIT_TESTS:%=$(BUILD)/test_%)
@@ -159,7 +159,7 @@ clean:
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
 FUZZ_TARGETS	= feed date entity rules conf
-FUZZ_feed	= feed feed_sax feed_xml feed_util feed_input feed_json date html html_ref html_css text util
+FUZZ_feed	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
 FUZZ_date	= date util
 FUZZ_entity	= html html_ref html_css util
 FUZZ_rules	= rules rules_match rules_index text html html_ref html_css util

@@ -11,10 +11,10 @@
  *   decode  the encoding chosen BOM > XML declaration > HTTP charset >
  *           UTF-8, converted to UTF-8; a byte that is not valid there
  *           becomes U+FFFD, so no item is ever lost to it.
- *   repair  a bare '&' or '<' is escaped, "&#X41;" lower-cased, a
- *           reference to a character XML forbids becomes U+FFFD, C0
- *           controls are dropped, and so are comments, processing
- *           instructions and anything before the root element.
+ *   repair  (feed_repair.c) a bare '&' or '<' is escaped, "&#X41;"
+ *           lower-cased, a reference to a character XML forbids becomes
+ *           U+FFFD, C0 controls are dropped, and so are comments,
+ *           processing instructions and anything before the root element.
  *
  * libxml2 is then always handed UTF-8 (the XML declaration is among what
  * is dropped).  A document whose first byte is '{' is a JSON Feed and
@@ -27,8 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "feed_int.h"
+#include "feed_repair.h"
 #include "util.h"
 
 /*
@@ -45,23 +49,8 @@
  */
 #define FEED_LOOKAHEAD	(64 * 1024)
 #endif
-/* A reference longer than this is no reference: the '&' is escaped. */
-#define FEED_REF_NAME	40
-#define FEED_REF_DIGITS	12
 
 enum fin_enc { ENC_UTF8, ENC_CP1252, ENC_ICONV };
-
-enum fin_state {
-	FS_PROLOG,	/* before the root element: only markup is kept */
-	FS_TEXT,
-	FS_TAG,		/* <name ...> or </name> */
-	FS_ATTR,	/* a quoted attribute value */
-	FS_COMMENT,	/* dropped */
-	FS_PI,		/* dropped */
-	FS_CDATA,
-	FS_DECL,	/* <!DOCTYPE ...>, kept so that entities are refused */
-	FS_JSON		/* passed on as decoded */
-};
 
 struct feed_input {
 	char		*fi_charset;	/* HTTP charset or NULL */
@@ -74,13 +63,7 @@ struct feed_input {
 	unsigned char	 fi_raw[8];	/* a sequence cut by the chunk end */
 	size_t		 fi_nraw;
 	struct sbuf	 fi_work;	/* decoded, not yet repaired */
-	enum fin_state	 fi_state;
-	enum fin_state	 fi_ret;	/* where a comment or PI returns */
-	char		 fi_quote;
-	int		 fi_run;	/* '-', ']' or '?' just before */
-	int		 fi_bracket;	/* '[' depth in a DOCTYPE */
-	int		 fi_decl_drop;	/* a "<!" that is no DOCTYPE: dropped */
-	int		 fi_begun;	/* more than whitespace was seen */
+	struct feed_rep	 fi_rep;	/* feed_repair.c */
 };
 
 /* windows-1252 0x80-0x9f; its five holes are kept as C1 controls. */
@@ -184,7 +167,12 @@ feed_decode_utf8(const unsigned char *s, size_t n, int final,
 
 	while (i < n) {
 		if (s[i] < 0x80) {
-			/* ASCII, most of a feed: 8 bytes at a time. */
+			/* ASCII, most of a feed: 16 or 8 bytes at a time. */
+#ifdef __SSE2__
+			while (i + 16 <= n && _mm_movemask_epi8(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(s + i))) == 0)
+				i += 16;
+#endif
 			while (i + 8 <= n) {
 				memcpy(&w, s + i, 8);
 				if (w & 0x8080808080808080ULL)
@@ -465,429 +453,6 @@ feed_decide(struct feed_input *fi, int final)
 	sbuf_init(&fi->fi_head);
 }
 
-/* Does s (n bytes) start with pat?  1 yes, 0 no, -1 cannot tell yet. */
-static int
-feed_starts(const char *s, size_t n, const char *pat, int final)
-{
-	size_t	i, len = strlen(pat);
-
-	for (i = 0; i < len; i++) {
-		if (i >= n)
-			return final ? 0 : -1;
-		if (s[i] != pat[i])
-			return 0;
-	}
-	return 1;
-}
-
-static int
-feed_name_start(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	    c == ':' || c >= 0x80;
-}
-
-static int
-feed_xml_char(uint64_t v)
-{
-	return v == 0x9 || v == 0xa || v == 0xd || (v >= 0x20 && v <= 0xd7ff) ||
-	    (v >= 0xe000 && v <= 0xfffd) || (v >= 0x10000 && v <= 0x10ffff);
-}
-
-/*
- * At a '&': copies a reference XML can read, or escapes the '&'.
- * Returns the bytes used, 0 when n does not yet tell.
- */
-static size_t
-feed_repair_ref(const char *s, size_t n, int final, struct sbuf *out)
-{
-	size_t		 i = 1, j;
-	uint64_t	 v = 0;
-	int		 hex = 0, d;
-
-	if (n < 2)
-		goto more;
-	if (s[1] == '#') {
-		i = 2;
-		if (i < n && (s[i] == 'x' || s[i] == 'X')) {
-			hex = 1;
-			i++;
-		}
-		for (j = i; i < n && i - j < FEED_REF_DIGITS; i++) {
-			if (s[i] >= '0' && s[i] <= '9')
-				d = s[i] - '0';
-			else if (hex && s[i] >= 'a' && s[i] <= 'f')
-				d = s[i] - 'a' + 10;
-			else if (hex && s[i] >= 'A' && s[i] <= 'F')
-				d = s[i] - 'A' + 10;
-			else
-				break;
-			v = v * (hex ? 16 : 10) + (uint64_t)d;
-		}
-		if (i >= n)
-			goto more;
-		if (i == j || s[i] != ';')
-			goto bare;
-		if (!feed_xml_char(v))
-			sbuf_adds(out, "&#xFFFD;");
-		else if (hex) {
-			/* XML has only the lower-case x (feedparser reads both). */
-			sbuf_add(out, "&#x", 3);
-			sbuf_add(out, s + j, i + 1 - j);
-		} else
-			sbuf_add(out, s, i + 1);
-		return i + 1;
-	}
-	if (!feed_name_start((unsigned char)s[1]) || (unsigned char)s[1] >= 0x80)
-		goto bare;
-	for (i = 2; i < n && i < FEED_REF_NAME; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '_' || s[i] == '-' || s[i] == '.' || s[i] == ':'))
-			break;
-	if (i >= n)
-		goto more;
-	if (s[i] != ';')
-		goto bare;
-	sbuf_add(out, s, i + 1);
-	return i + 1;
-more:
-	if (!final && n < FEED_REF_NAME + 2)
-		return 0;
-bare:
-	sbuf_add(out, "&amp;", 5);
-	return 1;
-}
-
-/*
- * Is the tag at s a feed's root (rss, rdf:RDF, feed, CDF's CHANNEL)?  1
- * yes, 0 no, -1 cannot tell yet.  Before the root anything else is
- * garbage: the HTML of a PHP warning, say.
- */
-static int
-feed_root_name(const char *s, size_t n, int final)
-{
-	static const char *const roots[] = { "rss", "rdf", "feed", "channel" };
-	size_t	i, start = 1;
-
-	for (i = 1; i < n && i < 64; i++) {
-		if (s[i] == ':')
-			start = i + 1;
-		else if (s[i] == '>' || s[i] == '/' || s[i] == ' ' ||
-		    s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
-			break;
-	}
-	if (i >= n && !final)
-		return -1;
-	for (n = 0; n < sizeof(roots) / sizeof(roots[0]); n++)
-		if (strlen(roots[n]) == i - start &&
-		    strncasecmp(s + start, roots[n], i - start) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * At a '<' in content or before the root: what markup starts here.
- * Returns the bytes used, 0 when n does not yet tell.
- */
-static size_t
-feed_repair_lt(struct feed_input *fi, const char *s, size_t n, int final,
-    struct sbuf *out)
-{
-	int	prolog = fi->fi_state == FS_PROLOG, m;
-
-	if (n < 2 && !final)
-		return 0;
-	if (n >= 2 && s[1] == '?') {
-		fi->fi_ret = fi->fi_state;
-		fi->fi_state = FS_PI;
-		fi->fi_run = 0;
-		return 2;
-	}
-	if (n >= 2 && s[1] == '!') {
-		if ((m = feed_starts(s, n, "<!--", final)) == -1)
-			return 0;
-		if (m == 1) {
-			fi->fi_ret = fi->fi_state;
-			fi->fi_state = FS_COMMENT;
-			fi->fi_run = 0;
-			return 4;
-		}
-		if (prolog) {
-			/*
-			 * Only a DOCTYPE goes on; any other "<!" declaration is
-			 * dropped to its '>', as libxml2 would stop at it.  Kept,
-			 * "<!-\0-->" lost its NUL and became the start of a
-			 * comment that ran on, read differently by libxml2 as
-			 * the pushes fell.
-			 */
-			if ((m = feed_starts(s, n, "<!DOCTYPE", final)) == -1)
-				return 0;
-			fi->fi_state = FS_DECL;
-			fi->fi_quote = 0;
-			fi->fi_bracket = 0;
-			fi->fi_decl_drop = m == 0;
-			if (m == 1)
-				sbuf_add(out, s, 2);
-			return 2;
-		}
-		if ((m = feed_starts(s, n, "<![CDATA[", final)) == -1)
-			return 0;
-		if (m == 1) {
-			fi->fi_state = FS_CDATA;
-			fi->fi_run = 0;
-			sbuf_add(out, s, 9);
-			return 9;
-		}
-	} else if (n >= 2 && prolog && feed_name_start((unsigned char)s[1])) {
-		if ((m = feed_root_name(s, n, final)) == -1)
-			return 0;
-		if (m == 1) {
-			fi->fi_state = FS_TAG;
-			fi->fi_quote = 0;
-			sbuf_addc(out, '<');
-			return 1;
-		}
-	} else if (n >= 2 && !prolog && (feed_name_start((unsigned char)s[1]) ||
-	    s[1] == '/')) {
-		fi->fi_state = FS_TAG;
-		fi->fi_quote = 0;
-		sbuf_addc(out, '<');
-		return 1;
-	}
-	/* Garbage before the root goes; a '<' in text was meant as text. */
-	if (!prolog)
-		sbuf_add(out, "&lt;", 4);
-	return 1;
-}
-
-/*
- * Bytes that change nothing in a state, one bit per enum fin_state up
- * to FS_CDATA: all but C0 controls (tab, LF and CR are fine past the
- * prolog), 0xef (U+FFFE/U+FFFF start with it) and the state's own
- * characters: prolog "<{" and white space, text "<&]>", tag "\"'>",
- * attribute value "\"'<&", comment "->", PI "?>", CDATA "]>".
- */
-static const unsigned char feed_plain[256] = {
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7e, 0x7e, 0x00, 0x00, 0x7e, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x7e, 0x7f, 0x73, 0x7f, 0x7f, 0x7f, 0x75, 0x73, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x6f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x74, 0x7f, 0x09, 0x5f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x3d, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00,
-	0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
-};
-
-/* Repairs fi_work onto out; what cannot be decided yet stays in fi_work. */
-static void
-feed_repair(struct feed_input *fi, int final, struct sbuf *out)
-{
-	const char	*s = fi->fi_work.sb_buf;
-	size_t		 n = fi->fi_work.sb_len, i = 0, start = 0, used;
-	unsigned char	 c;
-	unsigned	 bit;
-	int		 keep, run;
-
-	/*
-	 * Hands on what was read since start.  start moves with it: a wait
-	 * right after a flush (a '<' or '&' at the end of the push) must not
-	 * hand the same bytes on again.
-	 */
-#define FLUSH()	do { sbuf_add(out, s + start, i - start); start = i; } while (0)
-	while (i < n) {
-		/* Most bytes need no look: skipped a run at a time. */
-		bit = 1u << fi->fi_state;
-		if (fi->fi_state <= FS_CDATA &&
-		    (feed_plain[(unsigned char)s[i]] & bit)) {
-			/*
-			 * What the prolog, a comment or a PI holds is dropped,
-			 * but not what came before it (a declaration that just
-			 * ended): that was lost when no push ended between.
-			 */
-			if (fi->fi_state == FS_PROLOG ||
-			    fi->fi_state == FS_COMMENT || fi->fi_state == FS_PI)
-				FLUSH();
-			while (++i < n && (feed_plain[(unsigned char)s[i]] & bit))
-				;
-			fi->fi_run = 0;
-			if (fi->fi_state == FS_PROLOG)
-				fi->fi_begun = 1;
-			if (fi->fi_state == FS_PROLOG ||
-			    fi->fi_state == FS_COMMENT || fi->fi_state == FS_PI)
-				start = i;
-			continue;
-		}
-		c = (unsigned char)s[i];
-		if (fi->fi_state == FS_JSON) {
-			i = n;
-			break;
-		}
-		/* XML 1.0 section 2.2: no C0 controls but tab, LF and CR. */
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-			FLUSH();
-			start = ++i;
-			continue;
-		}
-		/* Nor U+FFFE and U+FFFF. */
-		if (c == 0xef) {
-			if (n - i < 3 && !final)
-				break;
-			if (n - i >= 3 && (unsigned char)s[i + 1] == 0xbf &&
-			    ((unsigned char)s[i + 2] & 0xfe) == 0xbe) {
-				FLUSH();
-				if (fi->fi_state != FS_COMMENT &&
-				    fi->fi_state != FS_PI &&
-				    fi->fi_state != FS_PROLOG &&
-				    !(fi->fi_state == FS_DECL && fi->fi_decl_drop))
-					sbuf_add(out, feed_fffd, 3);
-				start = i += 3;
-				continue;
-			}
-		}
-		run = fi->fi_run;
-		fi->fi_run = 0;
-		switch (fi->fi_state) {
-		case FS_PROLOG:
-			FLUSH();
-			if (c == '{' && !fi->fi_begun) {
-				/* '{' first: a JSON Feed. */
-				fi->fi_state = FS_JSON;
-				start = i;
-				continue;
-			}
-			if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-				fi->fi_begun = 1;
-			if (c == '<') {
-				if ((used = feed_repair_lt(fi, s + i, n - i, final,
-				    out)) == 0)
-					goto wait;
-				i += used;
-			} else
-				i++;
-			start = i;
-			continue;
-		case FS_TEXT:
-			if (c == '<' || c == '&') {
-				FLUSH();
-				used = c == '<' ? feed_repair_lt(fi, s + i, n - i,
-				    final, out) : feed_repair_ref(s + i, n - i,
-				    final, out);
-				if (used == 0)
-					goto wait;
-				start = i += used;
-				continue;
-			}
-			if (c == ']')
-				fi->fi_run = run + 1;
-			else if (c == '>' && run >= 2) {
-				/* "]]>" outside a CDATA section is fatal. */
-				FLUSH();
-				sbuf_add(out, "&gt;", 4);
-				start = ++i;
-				continue;
-			}
-			break;
-		case FS_TAG:
-			if (c == '"' || c == '\'') {
-				fi->fi_state = FS_ATTR;
-				fi->fi_quote = (char)c;
-			} else if (c == '>')
-				fi->fi_state = FS_TEXT;
-			break;
-		case FS_ATTR:
-			if (c == (unsigned char)fi->fi_quote)
-				fi->fi_state = FS_TAG;
-			else if (c == '<') {
-				FLUSH();
-				sbuf_add(out, "&lt;", 4);
-				start = ++i;
-				continue;
-			} else if (c == '&') {
-				FLUSH();
-				if ((used = feed_repair_ref(s + i, n - i, final,
-				    out)) == 0)
-					goto wait;
-				start = i += used;
-				continue;
-			}
-			break;
-		case FS_COMMENT:
-		case FS_PI:
-			keep = fi->fi_state == FS_COMMENT ? c == '-' : c == '?';
-			if (c == '>' && (fi->fi_state == FS_COMMENT ? run >= 2 :
-			    run >= 1))
-				fi->fi_state = fi->fi_ret;
-			else if (keep)
-				fi->fi_run = run + 1;
-			start = ++i;
-			continue;
-		case FS_CDATA:
-			if (c == ']')
-				fi->fi_run = run + 1;
-			else if (c == '>' && run >= 2)
-				fi->fi_state = FS_TEXT;
-			break;
-		case FS_DECL:
-			if (fi->fi_quote != 0) {
-				if (c == (unsigned char)fi->fi_quote)
-					fi->fi_quote = 0;
-			} else if (c == '"' || c == '\'')
-				fi->fi_quote = (char)c;
-			else if (c == '[')
-				fi->fi_bracket++;
-			else if (c == ']' && fi->fi_bracket > 0)
-				fi->fi_bracket--;
-			else if (c == '>' && fi->fi_bracket == 0)
-				fi->fi_state = FS_PROLOG;
-			if (fi->fi_decl_drop) {
-				start = ++i;
-				continue;
-			}
-			break;
-		case FS_JSON:
-			break;
-		}
-		i++;
-	}
-wait:
-	FLUSH();
-#undef FLUSH
-	if (final && fi->fi_state == FS_CDATA) {
-		/*
-		 * Cut inside a CDATA section: closed here.  libxml2 drops the
-		 * text of a section still open at the end, up to 300 bytes
-		 * of it, more or less by where the pushes fell; closed, all
-		 * of it is kept, however the body came.  A "]" or "]]" at
-		 * the cut was the start of the end.
-		 */
-		run = fi->fi_run > 2 ? 2 : fi->fi_run;
-		sbuf_add(out, &"]]>"[run], 3 - (size_t)run);
-		fi->fi_state = FS_TEXT;
-	}
-	/*
-	 * And text that ends the body gets an empty comment after it (legal
-	 * after the root too): libxml2 held back text still open at the
-	 * end, and handed a trailing "]" on twice or once, as the pushes
-	 * fell; followed by markup, it is handed on once and whole.
-	 */
-	if (final && fi->fi_state == FS_TEXT)
-		sbuf_add(out, "<!---->", 7);
-	if (final)
-		i = n;
-	memmove(fi->fi_work.sb_buf, s + i, n - i);
-	fi->fi_work.sb_len = n - i;
-	fi->fi_work.sb_buf[fi->fi_work.sb_len] = '\0';
-}
-
 struct feed_input *
 feed_input_new(const char *charset)
 {
@@ -900,7 +465,7 @@ feed_input_new(const char *charset)
 	fi->fi_unit = 1;
 	sbuf_init(&fi->fi_head);
 	sbuf_init(&fi->fi_work);
-	fi->fi_state = FS_PROLOG;
+	feed_rep_init(&fi->fi_rep);
 	return fi;
 }
 
@@ -918,18 +483,18 @@ feed_input_push(struct feed_input *fi, const char *buf, size_t len,
 		feed_decide(fi, final);
 	} else
 		feed_decode(fi, (const unsigned char *)buf, len, final);
-	if (fi->fi_state == FS_JSON && fi->fi_work.sb_len > 0) {
+	if (fi->fi_rep.fr_state == FS_JSON && fi->fi_work.sb_len > 0) {
 		sbuf_add(out, fi->fi_work.sb_buf, fi->fi_work.sb_len);
 		sbuf_reset(&fi->fi_work);
 		return;
 	}
-	feed_repair(fi, final, out);
+	feed_rep_run(&fi->fi_rep, &fi->fi_work, final, out);
 }
 
 int
 feed_input_json(const struct feed_input *fi)
 {
-	return fi->fi_state == FS_JSON;
+	return fi->fi_rep.fr_state == FS_JSON;
 }
 
 int

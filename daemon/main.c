@@ -247,15 +247,25 @@ main_json_key(struct sbuf *sb, const char *key, const char *v)
 	sbuf_json(sb, v);
 }
 
-/* Dates go out as RFC 3339 in UTC, or null. */
+/*
+ * Dates go out as RFC 3339 in UTC, or null: digits and "-T:Z", quoted
+ * as they are, with no escaping to look for.
+ */
 static void
 main_json_date(struct sbuf *sb, const char *key, int64_t t)
 {
 	char	buf[DATE_RFC3339_LEN];
 
-	if (t != DATE_NONE)
-		date_format(t, buf);
-	main_json_key(sb, key, t != DATE_NONE ? buf : NULL);
+	if (t == DATE_NONE) {
+		main_json_key(sb, key, NULL);
+		return;
+	}
+	date_format(t, buf);
+	sbuf_add(sb, ", \"", 3);
+	sbuf_adds(sb, key);
+	sbuf_add(sb, "\": \"", 4);
+	sbuf_adds(sb, buf);
+	sbuf_addc(sb, '"');
 }
 
 struct main_parse {

@@ -30,7 +30,6 @@ struct sbuf {
 void	 sbuf_init(struct sbuf *);
 void	 sbuf_free(struct sbuf *);
 void	 sbuf_reset(struct sbuf *);
-void	 sbuf_adds(struct sbuf *, const char *);
 void	 sbuf_addc_grow(struct sbuf *, char);
 void	 sbuf_add_grow(struct sbuf *, const char *, size_t);
 /* Makes room for n more bytes now, so that appending them never grows it. */
@@ -48,6 +47,13 @@ sbuf_add(struct sbuf *sb, const char *s, size_t n)
 		sb->sb_buf[sb->sb_len] = '\0';
 	} else
 		sbuf_add_grow(sb, s, n);
+}
+
+/* Inline, so that the length of a literal is known when compiling. */
+static inline void
+sbuf_adds(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
 }
 
 /* Inline: parsers append byte by byte, and a call per byte showed in perf. */

@@ -3,6 +3,9 @@
  */
 #include "unit.h"
 
+#include <stdio.h>
+#include <sys/types.h>
+
 #include "util.h"
 
 static void
@@ -26,6 +29,40 @@ test_sbuf(void **state)
 	assert_string_equal(sb.sb_buf, "");
 	free(s);
 	sbuf_free(&sb);
+}
+
+/* sbuf_printf formats some by hand: it must say what snprintf says. */
+#define ASSERT_PRINTF(...) do {						\
+	char		want[256];					\
+	struct sbuf	sb;						\
+									\
+	snprintf(want, sizeof(want), __VA_ARGS__);			\
+	sbuf_init(&sb);							\
+	sbuf_printf(&sb, __VA_ARGS__);					\
+	assert_string_equal(sb.sb_buf, want);				\
+	assert_int_equal(sb.sb_len, strlen(want));			\
+	sbuf_free(&sb);							\
+} while (0)
+
+static void
+test_printf(void **state)
+{
+	(void)state;
+	ASSERT_PRINTF("&#x%x;|&#%s;|%%%02X", 0x2014u, "8230", 0xe9u);
+	ASSERT_PRINTF("%d %i %u %x %X", -2147483647 - 1, 0, 4294967295u,
+	    0u, 0xabcdefu);
+	ASSERT_PRINTF("%ld %lu %lld %llu %llx", -1L, 1UL,
+	    -9223372036854775807LL - 1, 18446744073709551615ULL,
+	    0x123456789abcdefULL);
+	ASSERT_PRINTF("%zu %zd %zx", (size_t)-1, (ssize_t)-5, (size_t)255);
+	ASSERT_PRINTF("[%5d|%-5d|%05d|%-3d|%016llx]", -42, -42, -42, 42,
+	    0xbeefULL);
+	ASSERT_PRINTF("[%5s|%-5s|%c|%3c|%s]", "ab", "ab", 'x', 'y', "");
+	/* Others go to vsnprintf. */
+	ASSERT_PRINTF("%.3s|%+d|%#x|%*d|%.2f", "abcdef", 5, 255, 4, 7, 1.5);
+	ASSERT_PRINTF("%s: %.150s", "long", "0123456789012345678901234567890123"
+	    "456789012345678901234567890123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789");
 }
 
 static void
@@ -116,6 +153,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sbuf),
+		cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_backoff_window),
 		cmocka_unit_test(test_backoff_cap),
 		cmocka_unit_test(test_strlcpy_err),
