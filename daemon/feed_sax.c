@@ -175,8 +175,7 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 	fp->fp_field_base = feed_curbase(fp) ? feed_curbase(fp) : "";
 	fp->fp_mode = (f == F_SUMMARY || f == F_CONTENT) ? M_HTML : M_TEXT;
 	/* RFC 4287 4.1.3.1: a div wraps inline XHTML; feedparser drops it. */
-	fp->fp_strip_div = fp->fp_meta.fm_format != NULL &&
-	    strcmp(fp->fp_meta.fm_format, "atom1.0") == 0;
+	fp->fp_strip_div = fp->fp_atom10;
 	if (!atom && f != F_TITLE)
 		return;
 	type = feed_attr(nattr, attrs, NULL, "type");
@@ -197,7 +196,7 @@ feed_field_start(struct feed_parser *fp, enum feed_field f, int prio,
 			fp->fp_mode = M_TEXT;
 		} else if (strstr(type, "xml") != NULL) {
 			fp->fp_mode = M_XHTML;
-		} else if (atom && strcmp(fp->fp_meta.fm_format, "atom1.0") == 0) {
+		} else if (atom && fp->fp_atom10) {
 			/* RFC 4287 4.1.3.3: other types are base64. */
 			fp->fp_mode = M_BASE64;
 		}
@@ -220,9 +219,12 @@ feed_field_value(struct feed_parser *fp)
 	size_t	 len;
 	int	 html;
 
-	if (feed_input_utf8(fp->fp_in))
-		feed_undouble(&fp->fp_text);
-	feed_demoronize(&fp->fp_text);
+	/* Both mend only characters written with a C2 or C3 byte. */
+	if (feed_has_latin1(fp->fp_text.sb_buf, fp->fp_text.sb_len)) {
+		if (feed_input_utf8(fp->fp_in))
+			feed_undouble(&fp->fp_text);
+		feed_demoronize(&fp->fp_text);
+	}
 	s = fp->fp_text.sb_buf;
 	len = fp->fp_text.sb_len;
 	if (fp->fp_mode == M_BASE64) {
@@ -283,8 +285,9 @@ feed_field_end(struct feed_parser *fp)
 	v = fp->fp_item_depth ? fp->fp_v : fp->fp_fv;
 	switch (f) {
 	case F_CATEGORY:
+		/* Text that is not sanitized HTML came back trimmed. */
 		if (fp->fp_item_depth && *s != '\0')
-			feed_add_category(fp, feed_trim(s));
+			feed_add_category(fp, s);
 		else
 			free(s);
 		return;
@@ -410,8 +413,10 @@ feed_root(struct feed_parser *fp, const char *name, const char *ns,
 		if ((ns != NULL && strcmp(ns, NS_ATOM03) == 0) ||
 		    (ver != NULL && strcmp(ver, "0.3") == 0))
 			fp->fp_meta.fm_format = "atom0.3";
-		else
+		else {
 			fp->fp_meta.fm_format = "atom1.0";
+			fp->fp_atom10 = 1;
+		}
 		free(ver);
 	} else if (strcasecmp(name, "channel") == 0 && ns == NULL) {
 		/* Microsoft's CDF: RSS's ancestor, links in HREF attributes. */
@@ -542,7 +547,8 @@ feed_sax_start(struct feed_parser *fp, const char *name, const char *prefix,
 	if (!feed_core_ns(ns) && ns != NULL && strcmp(ns, NS_RDF) == 0)
 		return;
 	if (fp->fp_item_depth == 0 && feed_core_ns(ns) &&
-	    (strcasecmp(name, "item") == 0 || strcasecmp(name, "entry") == 0) &&
+	    (((name[0] | 0x20) == 'i' && strcasecmp(name, "item") == 0) ||
+	    ((name[0] | 0x20) == 'e' && strcasecmp(name, "entry") == 0)) &&
 	    (d == fp->fp_chan_depth + 1 || d == 2 || fp->fp_kind == KIND_RDF)) {
 		feed_item_reset(fp);
 		fp->fp_item_depth = d;

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "feed.h"
 #include "feed_int.h"
 #include "html.h"
@@ -356,6 +360,31 @@ feed_load64(const unsigned char *p)
 
 	memcpy(&w, p, sizeof(w));
 	return w;
+}
+
+/*
+ * Has s a byte C2 or C3, the lead of U+0080-U+00FF?  Only such text can
+ * be doubly encoded or hold C1 controls; most text has none, and this
+ * is asked of every field: 16 bytes at a time.
+ */
+int
+feed_has_latin1(const char *s, size_t n)
+{
+	size_t	i = 0;
+#ifdef __SSE2__
+	const __m128i	fe = _mm_set1_epi8((char)0xfe), c2 = _mm_set1_epi8((char)0xc2);
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fe), c2)))
+			return 1;
+	}
+#endif
+	for (; i < n; i++)
+		if (((unsigned char)s[i] & 0xfe) == 0xc2)
+			return 1;
+	return 0;
 }
 
 /*

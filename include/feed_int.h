@@ -74,6 +74,7 @@ struct feed_parser {
 	void			*fp_arg;
 	struct feed_meta	 fp_meta;
 	enum feed_kind		 fp_kind;
+	int			 fp_atom10;	/* fm_format is "atom1.0" */
 	int			 fp_root;	/* a feed root was seen */
 	char			*fp_rootns;	/* its namespace counts as core */
 	int			 fp_refused;	/* entities declared */
@@ -137,6 +138,7 @@ int			 feed_looks_html(const char *);
 void			 feed_demoronize(struct sbuf *);
 int			 feed_blank(const struct sbuf *);
 int			 feed_undouble(struct sbuf *);
+int			 feed_has_latin1(const char *, size_t);
 
 /*
  * The tokenizer (feed_xml.c): runs the SAX layer over n bytes of the
