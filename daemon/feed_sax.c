@@ -26,6 +26,9 @@ feed_curbase(const struct feed_parser *fp)
 {
 	int	d;
 
+	/* Most feeds have no xml:base: asked for every field. */
+	if (fp->fp_nbase == 0)
+		return fp->fp_url;
 	for (d = fp->fp_depth < FEED_MAX_DEPTH ? fp->fp_depth :
 	    FEED_MAX_DEPTH - 1; d >= 0; d--)
 		if (fp->fp_base[d] != NULL)
@@ -60,8 +63,11 @@ feed_item_reset(struct feed_parser *fp)
 	size_t	i;
 
 	for (i = 0; i <= F_AEMAIL; i++) {
-		free(fp->fp_v[i].fv_str);
-		fp->fp_v[i].fv_str = NULL;
+		/* Most are unset: free(NULL) is a call all the same. */
+		if (fp->fp_v[i].fv_str != NULL) {
+			free(fp->fp_v[i].fv_str);
+			fp->fp_v[i].fv_str = NULL;
+		}
 		fp->fp_v[i].fv_prio = 0;
 	}
 	for (i = 0; i < fp->fp_ncats; i++)
@@ -505,11 +511,15 @@ feed_sax_start(struct feed_parser *fp, const char *name, const char *prefix,
 
 	d = ++fp->fp_depth;
 	if (d < FEED_MAX_DEPTH) {
-		free(fp->fp_base[d]);
-		fp->fp_base[d] = NULL;
+		if (fp->fp_base[d] != NULL) {
+			free(fp->fp_base[d]);
+			fp->fp_base[d] = NULL;
+			fp->fp_nbase--;
+		}
 		if ((b = feed_attr(nattr, attrs, NS_XML, "base")) != NULL) {
 			fp->fp_base[d] = html_resolve(feed_trim(b),
 			    feed_curbase(fp));
+			fp->fp_nbase++;
 			free(b);
 		}
 	}
@@ -688,6 +698,7 @@ feed_sax_end(struct feed_parser *fp, const char *lname, const char *prefix,
 	if (d < FEED_MAX_DEPTH && fp->fp_base[d] != NULL) {
 		free(fp->fp_base[d]);
 		fp->fp_base[d] = NULL;
+		fp->fp_nbase--;
 	}
 }
 

@@ -116,6 +116,9 @@ feed_eq_ascii(const char *a, const char *b, size_t len)
 {
 	size_t	i;
 
+	/* Feeds write the names as the table has them: that first. */
+	if (memcmp(a, b, len) == 0)
+		return 1;
 	for (i = 0; i < len; i++) {
 		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
 
@@ -254,7 +257,10 @@ feed_looks_html(const char *s)
 	const char	*p;
 	int		 any = 0;
 
-	for (p = s; *p != '\0'; p++) {
+	/* Most titles have neither an end tag nor a reference. */
+	if ((p = strpbrk(s, "<&")) == NULL)
+		return 0;
+	for (; *p != '\0'; p++) {
 		if (p[0] == '<' && p[1] == '/' && isalnum((unsigned char)p[2]))
 			any = 1;
 		if (p[0] == '&' && (p[1] == '#' || isalnum((unsigned char)p[1]))) {

@@ -83,6 +83,7 @@ struct feed_parser {
 	size_t			 fp_nitems;
 	int			 fp_depth;
 	char			*fp_base[FEED_MAX_DEPTH];
+	int			 fp_nbase;	/* of them set */
 
 	/* Where we are. */
 	int			 fp_chan_depth;	/* channel or feed element */
