@@ -75,7 +75,7 @@ struct feed_xml {
 #define FEED_ONES	0x0101010101010101ULL
 #define FEED_HAS0(w)	(((w) - FEED_ONES) & ~(w) & (FEED_ONES << 7))
 
-static size_t
+static inline __attribute__((always_inline)) size_t
 feed_xml_find3(const char *s, size_t i, size_t n, char a, char b, char c)
 {
 	uint64_t	w;
@@ -108,6 +108,10 @@ feed_xml_find3(const char *s, size_t i, size_t n, char a, char b, char c)
 /* XML's white space, and for speed a table of it. */
 static const unsigned char feed_xml_ws[256] = {
 	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1
+};
+/* What ends an element's name (1), and its colon (2). */
+static const unsigned char feed_xml_nm[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['/'] = 1, [':'] = 2
 };
 
 static inline int
@@ -488,8 +492,12 @@ feed_xml_start(struct feed_parser *fp, char *s, size_t len,
 	*end = '\0';
 	/* The name, its first colon noted on the way. */
 	colon = NULL;
-	while (p < end && !feed_xml_space((unsigned char)*p) && *p != '/') {
-		if (*p == ':' && colon == NULL)
+	for (;;) {
+		while (p < end && !feed_xml_nm[(unsigned char)*p])
+			p++;
+		if (p == end || feed_xml_nm[(unsigned char)*p] != 2)
+			break;
+		if (colon == NULL)
 			colon = p;
 		p++;
 	}
