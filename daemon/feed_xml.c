@@ -19,7 +19,8 @@
  * down to its own and one that closes nothing is ignored, an attribute
  * without a value has an empty one.  Memory is bounded: one piece of
  * markup (a tag, a declaration) may not pass FEED_XML_TOKEN bytes, the
- * nesting FEED_XML_DEPTH levels, as libxml2 allowed without HUGE.
+ * nesting FEED_XML_DEPTH levels, as libxml2 allowed without HUGE, and
+ * what the open elements keep of names and bindings FEED_XML_SCOPE.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,8 @@
 
 #define FEED_XML_TOKEN	(1024 * 1024)
 #define FEED_XML_DEPTH	256
+/* What the open elements' names and namespace bindings may hold. */
+#define FEED_XML_SCOPE	(4 * 1024 * 1024)
 /* The longest reference the input stage lets through, with '&' and ';'. */
 #define FEED_XML_REF	48
 
@@ -43,6 +46,7 @@
 struct feed_ns {
 	char	*fn_prefix;	/* "" for the default namespace */
 	char	*fn_uri;	/* NULL: undeclared (xmlns="") */
+	size_t	 fn_size;	/* bytes of both */
 };
 
 /* An open element. */
@@ -62,6 +66,7 @@ struct feed_xml {
 	struct sbuf	 fx_names;
 	struct feed_ns	*fx_ns;
 	size_t		 fx_nns, fx_nsalloc;
+	size_t		 fx_nsbytes;	/* fn_size of those in scope */
 	const char	**fx_attrs;	/* 5 per attribute, as SAX2 has them */
 	size_t		 fx_attralloc;
 };
@@ -307,6 +312,9 @@ feed_xml_bind(struct feed_xml *fx, const char *prefix, const char *v,
 	}
 	fx->fx_ns[fx->fx_nns].fn_prefix = xstrdup(prefix);
 	fx->fx_ns[fx->fx_nns].fn_uri = uri;
+	fx->fx_ns[fx->fx_nns].fn_size = strlen(prefix) +
+	    (uri != NULL ? strlen(uri) : 0);
+	fx->fx_nsbytes += fx->fx_ns[fx->fx_nns].fn_size;
 	fx->fx_nns++;
 }
 
@@ -326,6 +334,7 @@ feed_xml_pop(struct feed_parser *fp)
 	feed_sax_end(fp, local, prefix, e->fe_uri);
 	while (fx->fx_nns > e->fe_nns) {
 		fx->fx_nns--;
+		fx->fx_nsbytes -= fx->fx_ns[fx->fx_nns].fn_size;
 		free(fx->fx_ns[fx->fx_nns].fn_prefix);
 		free(fx->fx_ns[fx->fx_nns].fn_uri);
 	}
@@ -538,6 +547,11 @@ feed_xml_start(struct feed_parser *fp, char *s, size_t len,
 		local = colon + 1;
 	}
 	uri = feed_xml_lookup(fx, prefix != NULL ? prefix : "");
+	/* Each tag is bounded; 256 of them in scope are bounded this far. */
+	if (fx->fx_nsbytes + fx->fx_names.sb_len + llen > FEED_XML_SCOPE) {
+		feed_xml_fail(fp, off, "open elements hold over 4 MiB of names");
+		return;
+	}
 
 	e = &fx->fx_elems[fx->fx_depth++];
 	e->fe_name = fx->fx_names.sb_len;

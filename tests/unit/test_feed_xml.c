@@ -224,7 +224,8 @@ test_doctype(void **state)
 }
 
 /*
- * Nesting past 256 and a tag past 1 MiB end the document, items kept.
+ * Nesting past 256, a tag past 1 MiB and scopes holding over 4 MiB end
+ * the document, items kept.
  * (Padded past what the input stage looks ahead, so that the error is
  * the push's.)
  */
@@ -260,6 +261,21 @@ test_limits(void **state)
 	parse_chunked(doc.sb_buf, 16384, &out);
 	assert_non_null(strstr(out.sb_buf, "A|-|"));
 	assert_non_null(strstr(out.sb_buf, "over 1 MiB"));
+
+	/* Bindings in scope: ten tags of 600 KiB each pass what is held. */
+	sbuf_reset(&doc);
+	sbuf_adds(&doc, "<rss><channel><item><title>A</title></item><item>");
+	for (int k = 0; k < 10; k++) {
+		sbuf_printf(&doc, "<x xmlns:p%d='", k);
+		for (i = 0; i < 600 * 1024; i++)
+			sbuf_addc(&doc, 'u');
+		sbuf_adds(&doc, "'>");
+	}
+	sbuf_adds(&doc, "<title>B</title></item></channel></rss>");
+	parse_chunked(doc.sb_buf, 16384, &out);
+	assert_non_null(strstr(out.sb_buf, "A|-|"));
+	assert_null(strstr(out.sb_buf, "B|-|"));
+	assert_non_null(strstr(out.sb_buf, "over 4 MiB of names"));
 	sbuf_free(&doc);
 	sbuf_free(&out);
 }
