@@ -43,24 +43,25 @@ BUILD		= build
 endif
 
 # Layer 1 (pure), layer 2 (adapters), layer 3 (orchestration).
-PURE		= util conf conf_set conf_opml date html html_ref html_css text rules rules_match rules_index feed feed_sax feed_util feed_input feed_repair feed_json feed_xml alert
+PURE		= util conf conf_set conf_opml date html html_ref html_css html_names text rules rules_match rules_index feed feed_sax feed_util feed_input feed_repair feed_json feed_xml alert
 ADAPTERS	= log store store_queue http sink metrics notify
 ORCH		= poller poller_poll outbox
 MODULES		= $(PURE) $(ADAPTERS) $(ORCH)
 OBJS		= $(MODULES:%=$(BUILD)/%.o)
 
 # Unit tests and the modules each one links.
-UNIT_TESTS	= util conf date html text rules feed feed_input feed_xml alert store
+UNIT_TESTS	= util conf date html html_names text rules feed feed_input feed_xml alert store
 UNIT_util	= util
 UNIT_conf	= conf conf_set conf_opml util
 UNIT_date	= date util
-UNIT_html	= html html_ref html_css util
-UNIT_text	= text html html_ref html_css util
-UNIT_rules	= rules rules_match rules_index text html html_ref html_css util
-UNIT_feed	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
-UNIT_feed_input	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
-UNIT_feed_xml	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
-UNIT_alert	= alert date text html html_ref html_css util conf conf_set conf_opml
+UNIT_html	= html html_ref html_css html_names util
+UNIT_html_names	= html_names
+UNIT_text	= text html html_ref html_css html_names util
+UNIT_rules	= rules rules_match rules_index text html html_ref html_css html_names util
+UNIT_feed	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css html_names text util
+UNIT_feed_input	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css html_names text util
+UNIT_feed_xml	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css html_names text util
+UNIT_alert	= alert date text html html_ref html_css html_names util conf conf_set conf_opml
 UNIT_store	= store store_queue util
 UNIT_BINS	= $(UNIT_TESTS:%=$(BUILD)/test_%)
 
@@ -159,10 +160,10 @@ clean:
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
 FUZZ_TARGETS	= feed date entity rules conf
-FUZZ_feed	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css text util
+FUZZ_feed	= feed feed_sax feed_xml feed_util feed_input feed_repair feed_json date html html_ref html_css html_names text util
 FUZZ_date	= date util
-FUZZ_entity	= html html_ref html_css util
-FUZZ_rules	= rules rules_match rules_index text html html_ref html_css util
+FUZZ_entity	= html html_ref html_css html_names util
+FUZZ_rules	= rules rules_match rules_index text html html_ref html_css html_names util
 FUZZ_conf	= conf conf_set conf_opml util
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		  -fno-omit-frame-pointer

@@ -10,6 +10,7 @@
 
 #include "html.h"
 #include "html_int.h"
+#include "html_names.h"
 #include "util.h"
 
 #include <libxml/uri.h>
@@ -17,125 +18,12 @@
 #include <emmintrin.h>
 #endif
 
-
-/* feedparser's acceptable_elements: kept with their content. */
-static const char *const html_ok_elements[] = {
-	"a", "abbr", "acronym", "address", "area", "article", "aside",
-	"audio", "b", "big", "blockquote", "br", "button", "canvas",
-	"caption", "center", "cite", "code", "col", "colgroup", "command",
-	"datagrid", "datalist", "dd", "del", "details", "dfn", "dialog",
-	"dir", "div", "dl", "dt", "em", "event-source", "fieldset",
-	"figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3",
-	"h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins",
-	"kbd", "keygen", "label", "legend", "li", "m", "map", "menu",
-	"meter", "multicol", "nav", "nextid", "noscript", "ol", "optgroup",
-	"option", "output", "p", "pre", "progress", "q", "rp", "rt",
-	"ruby", "s", "samp", "section", "select", "small", "sound",
-	"source", "spacer", "span", "strike", "strong", "sub", "sup",
-	"table", "tbody", "td", "textarea", "tfoot", "th", "thead", "time",
-	"tr", "tt", "u", "ul", "var", "video",
-};
-
-/* feedparser's acceptable_attributes. */
-static const char *const html_ok_attrs[] = {
-	"abbr", "accept", "accept-charset", "accesskey", "action", "align",
-	"alt", "autocomplete", "autofocus", "axis", "background",
-	"balance", "bgcolor", "bgproperties", "border", "bordercolor",
-	"bordercolordark", "bordercolorlight", "bottompadding",
-	"cellpadding", "cellspacing", "ch", "challenge", "char", "charoff",
-	"charset", "checked", "choff", "cite", "class", "clear", "color",
-	"cols", "colspan", "compact", "contenteditable", "controls",
-	"coords", "data", "datafld", "datapagesize", "datasrc", "datetime",
-	"default", "delay", "dir", "disabled", "draggable", "dynsrc",
-	"enctype", "end", "face", "for", "form", "frame", "galleryimg",
-	"gutter", "headers", "height", "hidden", "hidefocus", "high",
-	"href", "hreflang", "hspace", "icon", "id", "inputmode", "ismap",
-	"keytype", "label", "lang", "leftspacing", "list", "longdesc",
-	"loop", "loopcount", "loopend", "loopstart", "low", "lowsrc",
-	"max", "maxlength", "media", "method", "min", "multiple", "name",
-	"nohref", "noshade", "nowrap", "open", "optimum", "pattern",
-	"ping", "point-size", "poster", "pqg", "preload", "prompt",
-	"radiogroup", "readonly", "rel", "repeat-max", "repeat-min",
-	"replace", "required", "rev", "rightspacing", "rows", "rowspan",
-	"rules", "scope", "selected", "shape", "size", "span", "src",
-	"start", "step", "style", "summary", "suppress", "tabindex",
-	"target", "template", "title", "toppadding", "type",
-	"unselectable", "urn", "usemap", "valign", "value", "variable",
-	"volume", "vrml", "vspace", "width", "wrap", "xml:lang",
-};
-
-/* URI schemes that may appear in a URL attribute. */
-static const char *const html_ok_schemes[] = {
-	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
-	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
-	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
-	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp",
-	"sip", "sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh",
-	"telnet", "wais", "ymsg",
-};
-
-/* Elements without an end tag: written <br />. */
-static const char *const html_void[] = {
-	"area", "base", "basefont", "br", "col", "command", "embed",
-	"frame", "hr", "img", "input", "isindex", "keygen", "link", "meta",
-	"param", "source", "track", "wbr",
-};
-
-/* HTML 4 entity names: other references are escaped as text. */
-static const char *const html4_names[] = {
-	"AElig", "Aacute", "Acirc", "Agrave", "Alpha", "Aring", "Atilde",
-	"Auml", "Beta", "Ccedil", "Chi", "Dagger", "Delta", "ETH",
-	"Eacute", "Ecirc", "Egrave", "Epsilon", "Eta", "Euml", "Gamma",
-	"Iacute", "Icirc", "Igrave", "Iota", "Iuml", "Kappa", "Lambda",
-	"Mu", "Ntilde", "Nu", "OElig", "Oacute", "Ocirc", "Ograve",
-	"Omega", "Omicron", "Oslash", "Otilde", "Ouml", "Phi", "Pi",
-	"Prime", "Psi", "Rho", "Scaron", "Sigma", "THORN", "Tau", "Theta",
-	"Uacute", "Ucirc", "Ugrave", "Upsilon", "Uuml", "Xi", "Yacute",
-	"Yuml", "Zeta", "aacute", "acirc", "acute", "aelig", "agrave",
-	"alefsym", "alpha", "amp", "and", "ang", "apos", "aring", "asymp",
-	"atilde", "auml", "bdquo", "beta", "brvbar", "bull", "cap",
-	"ccedil", "cedil", "cent", "chi", "circ", "clubs", "cong", "copy",
-	"crarr", "cup", "curren", "dArr", "dagger", "darr", "deg", "delta",
-	"diams", "divide", "eacute", "ecirc", "egrave", "empty", "emsp",
-	"ensp", "epsilon", "equiv", "eta", "eth", "euml", "euro", "exist",
-	"fnof", "forall", "frac12", "frac14", "frac34", "frasl", "gamma",
-	"ge", "gt", "hArr", "harr", "hearts", "hellip", "iacute", "icirc",
-	"iexcl", "igrave", "image", "infin", "int", "iota", "iquest",
-	"isin", "iuml", "kappa", "lArr", "lambda", "lang", "laquo", "larr",
-	"lceil", "ldquo", "le", "lfloor", "lowast", "loz", "lrm", "lsaquo",
-	"lsquo", "lt", "macr", "mdash", "micro", "middot", "minus", "mu",
-	"nabla", "nbsp", "ndash", "ne", "ni", "not", "notin", "nsub",
-	"ntilde", "nu", "oacute", "ocirc", "oelig", "ograve", "oline",
-	"omega", "omicron", "oplus", "or", "ordf", "ordm", "oslash",
-	"otilde", "otimes", "ouml", "para", "part", "permil", "perp",
-	"phi", "pi", "piv", "plusmn", "pound", "prime", "prod", "prop",
-	"psi", "quot", "rArr", "radic", "rang", "raquo", "rarr", "rceil",
-	"rdquo", "real", "reg", "rfloor", "rho", "rlm", "rsaquo", "rsquo",
-	"sbquo", "scaron", "sdot", "sect", "shy", "sigma", "sigmaf", "sim",
-	"spades", "sub", "sube", "sum", "sup", "sup1", "sup2", "sup3",
-	"supe", "szlig", "tau", "there4", "theta", "thetasym", "thinsp",
-	"thorn", "tilde", "times", "trade", "uArr", "uacute", "uarr",
-	"ucirc", "ugrave", "uml", "upsih", "upsilon", "uuml", "weierp",
-	"xi", "yacute", "yen", "yuml", "zeta", "zwj", "zwnj",
-};
-
 /*
  * The sanitizer follows the Universal Feed Parser's (sgmllib tokenizing,
  * an allowlist of elements and attributes, attributes sorted) so that its
  * test corpus can judge it, but drops more: object and iframe lose their
- * content too (interface.md).
+ * content too (interface.md).  The lists are in html_names.c.
  */
-/* Elements whose content goes with them. */
-static const char *const html_drop_content[] = {
-	"applet", "iframe", "noembed", "noframes", "object", "script", "style",
-	"xmp"
-};
-
-/* Attributes holding a URL: resolved against the base, unsafe schemes cut. */
-static const char *const html_url_attrs[] = {
-	"action", "background", "cite", "codebase", "data", "dynsrc", "href",
-	"longdesc", "lowsrc", "poster", "src", "usemap"
-};
 
 struct html_attr {
 	char	*ha_name;	/* lower case, NUL-terminated */
@@ -234,37 +122,6 @@ html_plain(const char *s, size_t len)
 	while (i < len && !HC(s[i], HC_STOP))
 		i++;
 	return i;
-}
-
-/*
- * Is s (len bytes, no NUL) in the sorted set?  A binary search that
- * compares in line, strcmp()'s order: the calls to strcmp() were a third
- * of the sanitizer's time, on names of a few letters.
- */
-int
-html_inset(const char *const *set, size_t n, const char *s, size_t len)
-{
-	size_t		 lo = 0, hi = n, mid, i;
-	const char	*e;
-	int		 c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		e = set[mid];
-		for (i = 0; i < len && e[i] == s[i]; i++)
-			;
-		if (i == len)
-			c = e[i] != '\0';
-		else
-			c = (unsigned char)e[i] - (unsigned char)s[i];
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
 }
 
 /*
@@ -442,8 +299,7 @@ html_addurl(struct sbuf *sb, const char *name, size_t nlen, const char *value,
 	if (!html_keeps(value, base))
 		u = abs = html_resolve(value, base);
 	n = html_scheme(u, scheme, sizeof(scheme));
-	if (n > 0 &&
-	    !html_inset(html_ok_schemes, NELEM(html_ok_schemes), scheme, n))
+	if (n > 0 && !(html_names_lookup(scheme, n) & HN_SCHEME))
 		u = "";
 	html_addattr(sb, name, nlen, u);
 	free(abs);
@@ -472,8 +328,9 @@ html_lower(char c)
 static void
 html_attrs(struct html_san *hs, struct html_attr *at, size_t nat)
 {
-	size_t	 i, j, n;
-	char	*name, *val, *t;
+	size_t		 i, j, n;
+	char		*name, *val, *t;
+	unsigned	 bits;
 
 	if (nat > 1)
 		qsort(at, nat, sizeof(*at), html_attrcmp);
@@ -481,19 +338,18 @@ html_attrs(struct html_san *hs, struct html_attr *at, size_t nat)
 		name = at[i].ha_name;
 		n = at[i].ha_nlen;
 		val = at[i].ha_value;
-		if (strcmp(name, "rel") == 0 || strcmp(name, "type") == 0)
+		bits = html_names_lookup(name, n);
+		if (bits & HN_LOWER)
 			for (j = 0; val[j] != '\0'; j++)
 				val[j] = html_lower(val[j]);
-		if (strcmp(name, "style") == 0) {
+		if (bits & HN_STYLE) {
 			t = html_style(val);
 			if (*t != '\0')
 				html_addattr(&hs->hs_out, name, n, t);
 			free(t);
-		} else if (!html_inset(html_ok_attrs, NELEM(html_ok_attrs),
-		    name, n)) {
+		} else if (!(bits & HN_ATTR)) {
 			continue;
-		} else if (html_inset(html_url_attrs, NELEM(html_url_attrs),
-		    name, n)) {
+		} else if (bits & HN_URL) {
 			while (HC(*val, HC_SPACE))
 				val++;
 			/* An empty URL stays empty, not the base. */
@@ -525,14 +381,15 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 	size_t			 nat = 0, i, n, tl = (size_t)(end - s);
 	const char		*p = s + 1, *nm, *v, *t;
 	char			 tag[64], *arena = stack, *fill, *name, *val;
+	unsigned		 bits;
 
 	for (n = 0; p < end && HC(*p, HC_ALPHA | HC_DIGIT | HC_PUNCT); p++)
 		if (n + 1 < sizeof(tag))
 			tag[n++] = html_lower(*p);
 	tag[n] = '\0';
-	if (!html_inset(html_ok_elements, NELEM(html_ok_elements), tag, n)) {
-		if (html_inset(html_drop_content, NELEM(html_drop_content),
-		    tag, n))
+	bits = html_names_lookup(tag, n);
+	if (!(bits & HN_ELEM)) {
+		if (bits & HN_DROP)
 			hs->hs_drop++;
 		return;
 	}
@@ -602,7 +459,7 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 	sbuf_addc(&hs->hs_out, '<');
 	sbuf_add(&hs->hs_out, tag, n);
 	html_attrs(hs, at, nat);
-	if (html_inset(html_void, NELEM(html_void), tag, n))
+	if (bits & HN_VOID)
 		HTML_ADDLIT(&hs->hs_out, " />");
 	else
 		sbuf_addc(&hs->hs_out, '>');
@@ -615,8 +472,9 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 static void
 html_endtag(struct html_san *hs, const char *s, const char *end)
 {
-	char	tag[64];
-	size_t	n = 0;
+	char		tag[64];
+	size_t		n = 0;
+	unsigned	bits;
 
 	for (s += 2; s < end && HC(*s, HC_SPACE); s++)
 		;
@@ -624,14 +482,13 @@ html_endtag(struct html_san *hs, const char *s, const char *end)
 		if (n + 1 < sizeof(tag))
 			tag[n++] = html_lower(*s);
 	tag[n] = '\0';
-	if (!html_inset(html_ok_elements, NELEM(html_ok_elements), tag, n)) {
-		if (hs->hs_drop > 0 && html_inset(html_drop_content,
-		    NELEM(html_drop_content), tag, n))
+	bits = html_names_lookup(tag, n);
+	if (!(bits & HN_ELEM)) {
+		if (hs->hs_drop > 0 && (bits & HN_DROP))
 			hs->hs_drop--;
 		return;
 	}
-	if (hs->hs_drop == 0 &&
-	    !html_inset(html_void, NELEM(html_void), tag, n)) {
+	if (hs->hs_drop == 0 && !(bits & HN_VOID)) {
 		HTML_ADDLIT(&hs->hs_out, "</");
 		sbuf_add(&hs->hs_out, tag, n);
 		sbuf_addc(&hs->hs_out, '>');
@@ -716,7 +573,7 @@ html_entref(struct html_san *hs, const char *s)
 		return 0;
 	n = (size_t)(p - s - 1);
 	if (hs->hs_drop == 0) {
-		if (html_inset(html4_names, NELEM(html4_names), s + 1, n)) {
+		if (html_names_lookup(s + 1, n) & HN_ENTITY) {
 			sbuf_add(&hs->hs_out, s, n + 1);
 			sbuf_addc(&hs->hs_out, ';');
 		} else {
@@ -769,8 +626,7 @@ html_prepare(const char *html, size_t len, size_t *outlen)
 					j = (size_t)(nul - html);
 				sbuf_addc(&sb, '<');
 				sbuf_add(&sb, tag, j - i - 1);
-				if (html_inset(html_void, NELEM(html_void), tag,
-				    j - i - 1))
+				if (html_names_lookup(tag, j - i - 1) & HN_VOID)
 					HTML_ADDLIT(&sb, " />");
 				else {
 					HTML_ADDLIT(&sb, "></");

@@ -8,32 +8,8 @@
 #include <string.h>
 
 #include "html_int.h"
+#include "html_names.h"
 #include "util.h"
-
-/* CSS properties kept in style attributes. */
-static const char *const html_ok_css[] = {
-	"azimuth", "background-color", "border-bottom-color",
-	"border-collapse", "border-color", "border-left-color",
-	"border-right-color", "border-top-color", "clear", "color",
-	"cursor", "direction", "display", "elevation", "float", "font",
-	"font-family", "font-size", "font-style", "font-variant",
-	"font-weight", "height", "letter-spacing", "line-height",
-	"overflow", "pause", "pause-after", "pause-before", "pitch",
-	"pitch-range", "richness", "speak", "speak-header",
-	"speak-numeral", "speak-punctuation", "speech-rate", "stress",
-	"text-align", "text-decoration", "text-indent", "unicode-bidi",
-	"vertical-align", "voice-family", "volume", "white-space", "width",
-};
-
-/* Keywords allowed in background, border, margin, padding. */
-static const char *const html_ok_csskw[] = {
-	"!important", "aqua", "auto", "black", "block", "blue", "bold",
-	"both", "bottom", "brown", "center", "collapse", "dashed",
-	"dotted", "fuchsia", "gray", "green", "italic", "left", "lime",
-	"maroon", "medium", "navy", "none", "normal", "nowrap", "olive",
-	"pointer", "purple", "red", "right", "silver", "solid", "teal",
-	"top", "transparent", "underline", "white", "yellow",
-};
 
 /* CSS values allowed in background, border, margin and padding. */
 static int
@@ -41,7 +17,7 @@ html_css_value_ok(const char *w, size_t n)
 {
 	size_t	i = 0, d;
 
-	if (html_inset(html_ok_csskw, NELEM(html_ok_csskw), w, n))
+	if (html_names_lookup(w, n) & HN_CSSKW)
 		return 1;
 	if (n > 1 && w[0] == '#') {
 		for (i = 1; i < n; i++)
@@ -162,7 +138,7 @@ html_style(const char *in)
 		for (size_t i = 0; i < nlen; i++)
 			prop[i] = (char)tolower((unsigned char)name[i]);
 		prop[nlen] = '\0';
-		if (!html_inset(html_ok_css, NELEM(html_ok_css), prop, nlen)) {
+		if (!(html_names_lookup(prop, nlen) & HN_CSS)) {
 			const char	*w, *e = val + vlen;
 			int		 ok = 1;
 

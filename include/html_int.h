@@ -11,9 +11,6 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Is s (len bytes, no NUL) in set, n names sorted as strcmp() has them? */
-int	html_inset(const char *const *set, size_t n, const char *s, size_t len);
-
 /* feedparser's sanitize_style(): the declarations of in it keeps. */
 char	*html_style(const char *in);
 
