@@ -29,6 +29,7 @@ struct html_attr {
 	char	*ha_name;	/* lower case, NUL-terminated */
 	size_t	 ha_nlen;
 	char	*ha_value;	/* NUL-terminated */
+	size_t	 ha_vlen;
 };
 
 struct html_san {
@@ -82,46 +83,95 @@ html_sbuf(struct sbuf *sb, size_t cap)
 	sb->sb_buf[0] = '\0';
 }
 
-/* Has the 64-bit word x a zero byte? */
-#define HTML_ONES		0x0101010101010101ULL
-#define HTML_HASZERO(x)	(((x) - HTML_ONES) & ~(x) & (HTML_ONES << 7))
+/* What html_scan() looks for. */
+enum html_stop {
+	HTML_STOP_TEXT,		/* '<', '&', NUL: the end of plain text */
+	HTML_STOP_ESC,		/* '&', '<', '>', '"', NUL: in attribute values */
+	HTML_STOP_URL,		/* controls, space, '%', non-ASCII: in URLs */
+};
+
+static inline int
+html_stops(char c, enum html_stop k)
+{
+	unsigned char	u = (unsigned char)c;
+
+	switch (k) {
+	case HTML_STOP_TEXT:
+		return HC(c, HC_STOP);
+	case HTML_STOP_ESC:
+		return HC(c, HC_ESC);
+	default:
+		return u <= 0x20 || u >= 0x7f || u == '%';
+	}
+}
+
+#ifdef __SSE2__
+/* html_stops() of each of the 16 bytes of v, one bit each. */
+static inline unsigned
+html_stopmask(__m128i v, enum html_stop k)
+{
+	__m128i	m;
+
+	switch (k) {
+	case HTML_STOP_TEXT:
+		m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+		break;
+	case HTML_STOP_ESC:
+		m = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_setzero_si128()),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')))));
+		break;
+	default:
+		/* Signed: bytes from 0x80 are below 0x21 too. */
+		m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('%'))));
+		break;
+	}
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
 
 /*
- * How many bytes of s[0..len) come before the first '<', '&' or NUL: 16
- * (SSE2) or eight at a time, for the text between tags is most of the
- * input and a byte at a time was the sanitizer's largest cost.
+ * How many bytes of s[0..len) come before the first that html_stops():
+ * 16 at a time (SSE2), for text, attribute values and links are mostly
+ * runs that need nothing, and a byte at a time was the sanitizer's largest
+ * cost.  The last bytes are read as the last 16 again, not one by one.
  */
+static inline size_t
+html_scan(const char *s, size_t len, enum html_stop k)
+{
+	size_t		i = 0;
+#ifdef __SSE2__
+	unsigned	m;
+
+	for (; len - i >= 16; i += 16) {
+		m = html_stopmask(_mm_loadu_si128((const __m128i *)(const void *)
+		    (s + i)), k);
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i > 0 && i < len) {
+		m = html_stopmask(_mm_loadu_si128((const __m128i *)(const void *)
+		    (s + len - 16)), k) >> (16 - (len - i));
+		return m != 0 ? i + (size_t)__builtin_ctz(m) : len;
+	}
+#endif
+	while (i < len && !html_stops(s[i], k))
+		i++;
+	return i;
+}
+
+/* The plain text at s: what needs neither a tag nor a reference read. */
 static size_t
 html_plain(const char *s, size_t len)
 {
-	uint64_t	w, lt, amp;
-	size_t		i = 0;
-
-#ifdef __SSE2__
-	const __m128i	zero = _mm_setzero_si128();
-	const __m128i	lts = _mm_set1_epi8('<'), amps = _mm_set1_epi8('&');
-	__m128i		v;
-	int		m;
-
-	for (; len - i >= 16; i += 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, zero),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, lts),
-		    _mm_cmpeq_epi8(v, amps))));
-		if (m != 0)
-			return i + (size_t)__builtin_ctz((unsigned)m);
-	}
-#endif
-	for (; len - i >= 8; i += 8) {
-		memcpy(&w, s + i, sizeof(w));
-		lt = w ^ (HTML_ONES * '<');
-		amp = w ^ (HTML_ONES * '&');
-		if (HTML_HASZERO(w) | HTML_HASZERO(lt) | HTML_HASZERO(amp))
-			break;
-	}
-	while (i < len && !HC(s[i], HC_STOP))
-		i++;
-	return i;
+	return html_scan(s, len, HTML_STOP_TEXT);
 }
 
 /*
@@ -157,7 +207,7 @@ html_scheme(const char *uri, char *buf, size_t len)
  * links in a feed are such, and the two showed in the profile).
  */
 static int
-html_absolute(const char *uri)
+html_absolute(const char *uri, size_t len)
 {
 	const char	*p = uri;
 
@@ -168,18 +218,15 @@ html_absolute(const char *uri)
 		p++;
 	if (*p != ':')
 		return 0;
-	for (; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
-		    *p == '%')
-			return 0;
-	return 1;
+	len -= (size_t)(p - uri);
+	return html_scan(p, len, HTML_STOP_URL) == len;
 }
 
-/* Does resolving uri against base give uri back as it is? */
+/* Does resolving uri (len bytes) against base give uri back as it is? */
 static int
-html_keeps(const char *uri, const char *base)
+html_keeps(const char *uri, size_t len, const char *base)
 {
-	return base == NULL || *base == '\0' || html_absolute(uri);
+	return base == NULL || *base == '\0' || html_absolute(uri, len);
 }
 
 /*
@@ -195,7 +242,7 @@ html_resolve(const char *uri, const char *base)
 	char		*r;
 	unsigned	 c;
 
-	if (html_keeps(uri, base))
+	if (html_keeps(uri, strlen(uri), base))
 		return xstrdup(uri);
 	sbuf_init(&sb);
 	for (p = uri; *p != '\0'; p++)
@@ -253,20 +300,25 @@ html_isref(const char *s)
 	return s[i] == ';';
 }
 
-/* Appends name="v", v escaped; the runs that need nothing in one copy. */
+/*
+ * Appends name="v", v (vlen bytes) escaped; the runs that need nothing in
+ * one copy.
+ */
 static void
-html_addattr(struct sbuf *sb, const char *name, size_t nlen, const char *v)
+html_addattr(struct sbuf *sb, const char *name, size_t nlen, const char *v,
+    size_t vlen)
 {
-	const char	*run;
+	const char	*end = v + vlen;
+	size_t		 n;
 
 	sbuf_addc(sb, ' ');
 	sbuf_add(sb, name, nlen);
 	HTML_ADDLIT(sb, "=\"");
 	for (;;) {
-		for (run = v; !HC(*v, HC_ESC); v++)
-			;
-		sbuf_add(sb, run, (size_t)(v - run));
-		if (*v == '\0')
+		n = html_scan(v, (size_t)(end - v), HTML_STOP_ESC);
+		sbuf_add(sb, v, n);
+		v += n;
+		if (v == end || *v == '\0')
 			break;
 		if (*v == '>')
 			HTML_ADDLIT(sb, "&gt;");
@@ -290,18 +342,22 @@ html_addattr(struct sbuf *sb, const char *name, size_t nlen, const char *v)
  */
 static void
 html_addurl(struct sbuf *sb, const char *name, size_t nlen, const char *value,
-    const char *base)
+    size_t vlen, const char *base)
 {
 	char		 scheme[32], *abs = NULL;
 	const char	*u = value;
 	size_t		 n;
 
-	if (!html_keeps(value, base))
+	if (!html_keeps(value, vlen, base)) {
 		u = abs = html_resolve(value, base);
+		vlen = strlen(abs);
+	}
 	n = html_scheme(u, scheme, sizeof(scheme));
-	if (n > 0 && !(html_names_lookup(scheme, n) & HN_SCHEME))
+	if (n > 0 && !(html_names_lookup(scheme, n) & HN_SCHEME)) {
 		u = "";
-	html_addattr(sb, name, nlen, u);
+		vlen = 0;
+	}
+	html_addattr(sb, name, nlen, u, vlen);
 	free(abs);
 }
 
@@ -328,7 +384,7 @@ html_lower(char c)
 static void
 html_attrs(struct html_san *hs, struct html_attr *at, size_t nat)
 {
-	size_t		 i, j, n;
+	size_t		 i, j, n, vlen;
 	char		*name, *val, *t;
 	unsigned	 bits;
 
@@ -338,28 +394,27 @@ html_attrs(struct html_san *hs, struct html_attr *at, size_t nat)
 		name = at[i].ha_name;
 		n = at[i].ha_nlen;
 		val = at[i].ha_value;
+		vlen = at[i].ha_vlen;
 		bits = html_names_lookup(name, n);
 		if (bits & HN_LOWER)
-			for (j = 0; val[j] != '\0'; j++)
+			for (j = 0; j < vlen; j++)
 				val[j] = html_lower(val[j]);
 		if (bits & HN_STYLE) {
 			t = html_style(val);
 			if (*t != '\0')
-				html_addattr(&hs->hs_out, name, n, t);
+				html_addattr(&hs->hs_out, name, n, t,
+				    strlen(t));
 			free(t);
 		} else if (!(bits & HN_ATTR)) {
 			continue;
 		} else if (bits & HN_URL) {
-			while (HC(*val, HC_SPACE))
+			for (; vlen > 0 && HC(*val, HC_SPACE); vlen--)
 				val++;
 			/* An empty URL stays empty, not the base. */
-			if (*val == '\0')
-				html_addattr(&hs->hs_out, name, n, "");
-			else
-				html_addurl(&hs->hs_out, name, n, val,
-				    hs->hs_base);
+			html_addurl(&hs->hs_out, name, n, val, vlen,
+			    vlen == 0 ? NULL : hs->hs_base);
 		} else
-			html_addattr(&hs->hs_out, name, n, val);
+			html_addattr(&hs->hs_out, name, n, val, vlen);
 	}
 }
 
@@ -381,6 +436,7 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 	size_t			 nat = 0, i, n, tl = (size_t)(end - s);
 	const char		*p = s + 1, *nm, *v, *t;
 	char			 tag[64], *arena = stack, *fill, *name, *val;
+	size_t			 vlen;
 	unsigned		 bits;
 
 	for (n = 0; p < end && HC(*p, HC_ALPHA | HC_DIGIT | HC_PUNCT); p++)
@@ -438,22 +494,24 @@ html_starttag(struct html_san *hs, const char *s, const char *end)
 				p = t = v;
 			}
 			val = fill;
-			memcpy(val, nm, (size_t)(t - nm));
-			val[t - nm] = '\0';
-			fill += t - nm + 1;
-		} else
+			vlen = (size_t)(t - nm);
+			memcpy(val, nm, vlen);
+			val[vlen] = '\0';
+			fill += vlen + 1;
+		} else {
 			val = name;
+			vlen = i;
+		}
 		/* The last of duplicate attributes wins (a dict in feedparser). */
 		for (n = 0; n < nat; n++)
 			if (at[n].ha_nlen == i && memcmp(at[n].ha_name, name, i) == 0)
 				break;
-		if (n < nat)
-			at[n].ha_value = val;
-		else {
+		if (n == nat) {
 			at[nat].ha_name = name;
-			at[nat].ha_nlen = i;
-			at[nat++].ha_value = val;
+			at[nat++].ha_nlen = i;
 		}
+		at[n].ha_value = val;
+		at[n].ha_vlen = vlen;
 	}
 	n = strlen(tag);
 	sbuf_addc(&hs->hs_out, '<');

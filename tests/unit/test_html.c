@@ -3,6 +3,7 @@
  */
 #include "unit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,30 @@ test_sanitize_attributes(void **state)
 	/* attributes come out sorted and lower case, as feedparser writes */
 	assert_clean("<a TITLE=\"t\" HREF=\"http://e/\">x</a>", NULL,
 	    "<a href=\"http://e/\" title=\"t\">x</a>");
+}
+
+/*
+ * An escape at every place of values of every length around 16 and 32:
+ * the scans go 16 bytes at a time and read the last ones again.
+ */
+static void
+test_sanitize_runs(void **state)
+{
+	char	val[48], in[96], want[128];
+	size_t	len, at;
+
+	(void)state;
+	for (len = 1; len < 40; len++)
+		for (at = 0; at < len; at++) {
+			memset(val, 'x', len);
+			val[len] = '\0';
+			val[at] = '&';
+			snprintf(in, sizeof(in), "<p title=\"%s\">t</p>", val);
+			val[at] = '\0';
+			snprintf(want, sizeof(want),
+			    "<p title=\"%s&amp;%s\">t</p>", val, val + at + 1);
+			assert_clean(in, NULL, want);
+		}
 }
 
 static void
@@ -245,6 +270,7 @@ main(void)
 		cmocka_unit_test(test_entity_numeric),
 		cmocka_unit_test(test_sanitize_script_style),
 		cmocka_unit_test(test_sanitize_attributes),
+		cmocka_unit_test(test_sanitize_runs),
 		cmocka_unit_test(test_sanitize_urls),
 		cmocka_unit_test(test_sanitize_elements),
 		cmocka_unit_test(test_sanitize_style_attr),
