@@ -642,28 +642,42 @@ html_entref(struct html_san *hs, const char *s)
 	return (size_t)(p - s) + (*p == ';');
 }
 
-/* feedparser's feed() rewrites before tokenizing; *outlen: its length. */
+/*
+ * Copies html[*from..i) to sb, which it starts on the first call, and
+ * moves *from to next, past what the caller writes in its stead.
+ */
+static void
+html_edit(struct sbuf *sb, const char *html, size_t len, size_t *from,
+    size_t i, size_t next)
+{
+	if (sb->sb_buf == NULL)
+		html_sbuf(sb, len + 16);
+	sbuf_add(sb, html + *from, i - *from);
+	*from = next;
+}
+
+/*
+ * feedparser's feed() rewrites before tokenizing: the rewritten text, its
+ * length in *outlen, or NULL when nothing is rewritten (most HTML of most
+ * feeds): then html itself is what to tokenize, and was not copied.
+ */
 static char *
 html_prepare(const char *html, size_t len, size_t *outlen)
 {
-	struct sbuf	 sb;
-	size_t		 i, j, k;
+	struct sbuf	 sb = { 0 };
+	size_t		 i, j, k, from = 0;
 	const char	*tag, *nul;
 
-	html_sbuf(&sb, len + 16);
 	for (i = 0; i < len; i++) {
-		/* Most of the text needs nothing: copied a run at a time. */
-		j = i + html_plain(html + i, len - i);
-		if (j > i) {
-			sbuf_add(&sb, html + i, j - i);
-			if ((i = j) == len)
-				break;
-		}
+		i += html_plain(html + i, len - i);
+		if (i == len)
+			break;
 		if (html[i] == '<' && i + 1 < len && html[i + 1] == '!' &&
 		    !(len - i >= 9 && strncasecmp(html + i, "<!DOCTYPE", 9) == 0) &&
 		    !(len - i >= 4 && strncmp(html + i, "<!--", 4) == 0) &&
 		    !(len - i >= 3 && html[i + 2] == '[' &&
 		    !(len - i >= 9 && strncmp(html + i, "<![CDATA[", 9) == 0))) {
+			html_edit(&sb, html, len, &from, i, i + 1);
 			HTML_ADDLIT(&sb, "&lt;");
 			continue;
 		}
@@ -678,6 +692,7 @@ html_prepare(const char *html, size_t len, size_t *outlen)
 				k++;
 			if (j > i + 1 && k + 1 < len && html[k] == '/' &&
 			    html[k + 1] == '>') {
+				html_edit(&sb, html, len, &from, i, k + 2);
 				/* The name ends at a NUL, were there one. */
 				tag = html + i + 1;
 				if ((nul = memchr(tag, '\0', j - i - 1)) != NULL)
@@ -699,14 +714,17 @@ html_prepare(const char *html, size_t len, size_t *outlen)
 		if (html[i] == '&' && len - i >= 5 && html[i + 1] == '#' &&
 		    html[i + 2] == '3' && (html[i + 3] == '9' ||
 		    html[i + 3] == '4') && html[i + 4] == ';') {
+			html_edit(&sb, html, len, &from, i, i + 5);
 			sbuf_addc(&sb, html[i + 3] == '9' ? '\'' : '"');
 			i += 4;
 			continue;
 		}
 		if (html[i] == '\0')
-			continue;
-		sbuf_addc(&sb, html[i]);
+			html_edit(&sb, html, len, &from, i, i + 1);
 	}
+	if (sb.sb_buf == NULL)
+		return NULL;
+	sbuf_add(&sb, html + from, len - from);
 	/* The buffer is handed over as is (sbuf_detach() would allocate). */
 	*outlen = sb.sb_len;
 	return sb.sb_buf;
@@ -716,10 +734,10 @@ html_prepare(const char *html, size_t len, size_t *outlen)
  * Where the tag at p ends: its '>', a '<' that starts another, or the
  * NUL.  Quoted attribute values may hold either ("cat<br />dog").
  */
-static char *
-html_tagend(char *p)
+static const char *
+html_tagend(const char *p)
 {
-	char	*q, *close;
+	const char	*q, *close;
 
 	for (q = p + 1; ; q++) {
 		while (!HC(*q, HC_TAGEND))
@@ -760,8 +778,9 @@ char *
 html_sanitize(const char *html, size_t len, const char *base)
 {
 	struct html_san	 hs;
-	char		*src, *p, *q, *e;
-	size_t		 n;
+	char		*src;
+	const char	*p, *q, *e;
+	size_t		 n = len;
 
 	/* Text without tags or references only needs trimming (titles). */
 	if (html_plain(html, len) == len) {
@@ -773,7 +792,8 @@ html_sanitize(const char *html, size_t len, const char *base)
 	html_sbuf(&hs.hs_out, len + 16);
 	hs.hs_base = base;
 	src = html_prepare(html, len, &n);
-	for (p = src, e = src + n; *p != '\0'; ) {
+	p = src != NULL ? src : html;
+	for (e = p + n; *p != '\0'; ) {
 		q = p + html_plain(p, (size_t)(e - p));
 		if (q > p) {
 			if (hs.hs_drop == 0)

@@ -28,7 +28,9 @@ size_t	html_utf8(uint32_t cp, char *out);
  * Drops what is never safe to pass on: script, style, object, embed,
  * iframe (and the like) with their content, on* attributes, javascript:
  * (and vbscript:, data:) URLs; relative URLs are resolved against base
- * (may be NULL).  Returns a string to free.
+ * (may be NULL).  html[len] must be '\0', as in a string or a struct sbuf:
+ * most HTML is tokenized where it is, not from a copy.  Returns a string
+ * to free.
  */
 char	*html_sanitize(const char *html, size_t len, const char *base);
 

@@ -25,10 +25,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++)
 		if (out[i] == '\0')
 			abort();
-	s = html_sanitize((const char *)data, size, "http://example.test/a/b");
+	/* html_sanitize() wants a NUL after the text, as every caller has. */
+	if ((u = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(u, data, size);
+	u[size] = '\0';
+	s = html_sanitize(u, size, "http://example.test/a/b");
 	free(s);
-	s = html_sanitize((const char *)data, size, NULL);
+	s = html_sanitize(u, size, NULL);
 	free(s);
+	free(u);
 	/* html_resolve() takes a string: cut at the first NUL. */
 	u = strndup((const char *)data, size);
 	if (u != NULL) {
