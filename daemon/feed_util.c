@@ -370,24 +370,41 @@ feed_load64(const unsigned char *p)
 	return w;
 }
 
+#ifdef __SSE2__
+/* The bytes of s[0..16) that are C2 or C3, as 0xff. */
+static inline __m128i
+feed_latin1_mask(const char *s)
+{
+	__m128i	v = _mm_loadu_si128((const __m128i *)(const void *)s);
+
+	return _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)),
+	    _mm_set1_epi8((char)0xc2));
+}
+#endif
+
 /*
  * Has s a byte C2 or C3, the lead of U+0080-U+00FF?  Only such text can
  * be doubly encoded or hold C1 controls; most text has none, and this
- * is asked of every field: 16 bytes at a time.
+ * is asked of every field: 64 bytes a test, and the last bytes read as
+ * the last 16 again rather than one at a time (fields are short).
  */
 int
 feed_has_latin1(const char *s, size_t n)
 {
 	size_t	i = 0;
 #ifdef __SSE2__
-	const __m128i	fe = _mm_set1_epi8((char)0xfe), c2 = _mm_set1_epi8((char)0xc2);
-
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-
-		if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fe), c2)))
+	for (; i + 64 <= n; i += 64)
+		if (_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(feed_latin1_mask(s + i),
+		    feed_latin1_mask(s + i + 16)),
+		    _mm_or_si128(feed_latin1_mask(s + i + 32),
+		    feed_latin1_mask(s + i + 48)))))
 			return 1;
-	}
+	for (; i + 16 <= n; i += 16)
+		if (_mm_movemask_epi8(feed_latin1_mask(s + i)))
+			return 1;
+	if (i > 0 && i < n)
+		return _mm_movemask_epi8(feed_latin1_mask(s + n - 16)) != 0;
 #endif
 	for (; i < n; i++)
 		if (((unsigned char)s[i] & 0xfe) == 0xc2)

@@ -664,6 +664,33 @@ test_jsonfeed_refused(void **state)
 	sbuf_free(&doc);
 }
 
+/*
+ * A C2 or C3 byte at every place of text of every length up to 130: the
+ * scan tests 64 bytes at once, then 16, then the last 16 again.
+ */
+static void
+test_has_latin1_every_place(void **state)
+{
+	char	buf[130];
+	size_t	len, at;
+
+	(void)state;
+	for (len = 0; len <= sizeof(buf); len++) {
+		memset(buf, 'a', sizeof(buf));
+		/* Bytes after the text do not count. */
+		if (len < sizeof(buf))
+			buf[len] = (char)0xc3;
+		assert_false(feed_has_latin1(buf, len));
+		for (at = 0; at < len; at++) {
+			memset(buf, 'a', len);
+			buf[at] = (char)(at % 2 ? 0xc2 : 0xc3);
+			assert_true(feed_has_latin1(buf, len));
+			buf[at] = (char)0xc4;
+			assert_false(feed_has_latin1(buf, len));
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -684,6 +711,7 @@ main(void)
 		cmocka_unit_test(test_decl_then_junk),
 		cmocka_unit_test(test_jsonfeed),
 		cmocka_unit_test(test_jsonfeed_refused),
+		cmocka_unit_test(test_has_latin1_every_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
