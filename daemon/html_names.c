@@ -676,10 +676,9 @@ html_names_hash(const char *s, size_t len)
 
 /*
  * Fills the hash table on first use (as feed_map_bylen() does): the same
- * slots whoever fills them, and the daemon has a single thread.  Kept out
- * of line: inlined, it made every look-up save and restore six registers.
+ * slots whoever fills them, and the daemon has a single thread.
  */
-__attribute__((noinline, cold)) static void
+static void
 html_names_fill(void)
 {
 	size_t		i, len;
@@ -697,6 +696,14 @@ html_names_fill(void)
 	html_names_ready = 1;
 }
 
+/* The first look-up: out of line, so that the others save no registers. */
+__attribute__((noinline, cold)) static unsigned
+html_names_first(const char *s, size_t len)
+{
+	html_names_fill();
+	return html_names_lookup(s, len);
+}
+
 unsigned
 html_names_lookup(const char *s, size_t len)
 {
@@ -708,7 +715,7 @@ html_names_lookup(const char *s, size_t len)
 	if (len == 0 || len > HTML_NAMES_MAXLEN)
 		return 0;
 	if (!html_names_ready)
-		html_names_fill();
+		return html_names_first(s, len);
 	for (h = html_names_hash(s, len); ; h = (h + 1) & (HTML_NAMES_SLOTS - 1)) {
 		sl = &html_names_slots[h];
 		if (sl->hns_entry == 0)
