@@ -493,12 +493,11 @@ feed_rep_fast(struct feed_rep *fr, const char *s, size_t i, size_t n)
 	return i;
 }
 
-void
-feed_rep_run(struct feed_rep *fr, struct sbuf *work, int final,
+size_t
+feed_rep_buf(struct feed_rep *fr, const char *s, size_t n, int final,
     struct sbuf *out)
 {
-	const char	*s = work->sb_buf;
-	size_t		 n = work->sb_len, i = 0, start = 0, used;
+	size_t		 i = 0, start = 0, used;
 	unsigned char	 c;
 	unsigned	 bit;
 	int		 keep, run;
@@ -689,10 +688,17 @@ wait:
 	 */
 	if (final && fr->fr_state == FS_TEXT)
 		sbuf_add(out, "<!---->", 7);
-	if (final)
-		i = n;
-	memmove(work->sb_buf, s + i, n - i);
-	work->sb_len = n - i;
+	return final ? n : i;
+}
+
+void
+feed_rep_run(struct feed_rep *fr, struct sbuf *work, int final,
+    struct sbuf *out)
+{
+	size_t	used = feed_rep_buf(fr, work->sb_buf, work->sb_len, final, out);
+
+	memmove(work->sb_buf, work->sb_buf + used, work->sb_len - used);
+	work->sb_len -= used;
 	work->sb_buf[work->sb_len] = '\0';
 }
 
