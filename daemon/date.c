@@ -596,6 +596,20 @@ date_parse(const char *s)
 	return date_rfc822(buf);
 }
 
+/* Two digits of v (0-99) at o: a pair from a table, not two divisions. */
+static void
+date_put2(char *o, int v)
+{
+	static const char	pairs[] =
+	    "0001020304050607080910111213141516171819"
+	    "2021222324252627282930313233343536373839"
+	    "4041424344454647484950515253545556575859"
+	    "6061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
+
+	memcpy(o, pairs + 2 * v, 2);
+}
+
 void
 date_format(int64_t t, char *buf)
 {
@@ -615,20 +629,19 @@ date_format(int64_t t, char *buf)
 	date_civil_from_days(days, &y, &m, &d);
 	if (y >= 0 && y <= 9999) {
 		/* By hand: snprintf showed in the profile of --parse. */
-		int	v[6] = { (int)y, m, d, (int)(secs / 3600),
-			    (int)(secs / 60 % 60), (int)(secs % 60) };
-		char	*o = buf;
-
-		for (int i = 0; i < 6; i++) {
-			if (i == 0) {
-				*o++ = (char)('0' + v[0] / 1000);
-				*o++ = (char)('0' + v[0] / 100 % 10);
-			}
-			*o++ = (char)('0' + v[i] / 10 % 10);
-			*o++ = (char)('0' + v[i] % 10);
-			*o++ = "--T::Z"[i];
-		}
-		*o = '\0';
+		date_put2(buf, (int)y / 100);
+		date_put2(buf + 2, (int)y % 100);
+		buf[4] = '-';
+		date_put2(buf + 5, m);
+		buf[7] = '-';
+		date_put2(buf + 8, d);
+		buf[10] = 'T';
+		date_put2(buf + 11, (int)(secs / 3600));
+		buf[13] = ':';
+		date_put2(buf + 14, (int)(secs / 60 % 60));
+		buf[16] = ':';
+		date_put2(buf + 17, (int)(secs % 60));
+		memcpy(buf + 19, "Z", 2);
 		return;
 	}
 	snprintf(buf, DATE_RFC3339_LEN, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
