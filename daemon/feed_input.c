@@ -159,6 +159,14 @@ feed_utf8_valid(const unsigned char *b, size_t n, int final)
 	return 1;
 }
 
+#ifdef __SSE2__
+static inline __m128i
+feed_load16(const unsigned char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
+
 /* How many of the n bytes at s are UTF-8 before anything that is not. */
 static size_t
 feed_utf8_span(const unsigned char *s, size_t n)
@@ -169,10 +177,15 @@ feed_utf8_span(const unsigned char *s, size_t n)
 
 	while (i < n) {
 		if (s[i] < 0x80) {
-			/* ASCII, most of a feed: 16 or 8 bytes at a time. */
+			/* ASCII, most of a feed: 64, 16 or 8 bytes at a time. */
 #ifdef __SSE2__
-			while (i + 16 <= n && _mm_movemask_epi8(_mm_loadu_si128(
-			    (const __m128i *)(const void *)(s + i))) == 0)
+			while (i + 64 <= n && _mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(feed_load16(s + i), feed_load16(s + i + 16)),
+			    _mm_or_si128(feed_load16(s + i + 32),
+			    feed_load16(s + i + 48)))) == 0)
+				i += 64;
+			while (i + 16 <= n &&
+			    _mm_movemask_epi8(feed_load16(s + i)) == 0)
 				i += 16;
 #endif
 			while (i + 8 <= n) {
