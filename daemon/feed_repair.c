@@ -362,10 +362,11 @@ feed_scan(const unsigned char *s, size_t i, size_t n, enum feed_rstate st)
 
 /*
  * Bit k set when p[k] is one that text, a tag, an attribute value or a
- * CDATA section may stop at (feed_plain): "<>&]\"'", a C0 control (tab,
- * LF and CR too, for fewer operations) or 0xef.  Not set: plain in all
- * four.  A bitwise OR folds pairs: '&' and '\'' are 0x26 and 0x27,
- * '<' and '>' 0x3c and 0x3e.
+ * CDATA section may stop at (feed_plain): "<>&]\"'", a C0 control (tab
+ * and CR too, for fewer operations) or 0xef.  Not set: plain in all
+ * four, and LF, which ends every line of a feed: each a stop cost more
+ * than the two operations that keep it out.  A bitwise OR folds pairs:
+ * '&' and '\'' are 0x26 and 0x27, '<' and '>' 0x3c and 0x3e.
  */
 static inline uint64_t
 feed_cand64(const unsigned char *p)
@@ -374,14 +375,16 @@ feed_cand64(const unsigned char *p)
 	const __m128i	c0max = _mm_set1_epi8(0x1f), ef = _mm_set1_epi8((char)0xef),
 			qu = _mm_set1_epi8('"'), br = _mm_set1_epi8(']'),
 			one = _mm_set1_epi8(1), amp = _mm_set1_epi8(0x27),
-			two = _mm_set1_epi8(2), ang = _mm_set1_epi8(0x3e);
+			two = _mm_set1_epi8(2), ang = _mm_set1_epi8(0x3e),
+			lf = _mm_set1_epi8('\n');
 	__m128i		x, m;
 	uint64_t	mask = 0;
 	int		k;
 
 	for (k = 0; k < 64; k += 16) {
 		x = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
-		m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, c0max), x),
+		m = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(x, lf),
+		    _mm_cmpeq_epi8(_mm_min_epu8(x, c0max), x)),
 		    _mm_cmpeq_epi8(x, ef));
 		m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, qu),
 		    _mm_cmpeq_epi8(x, br)));
