@@ -467,6 +467,82 @@ date_rfc822(const char *s)
 	return t;
 }
 
+/* Three letters as one number, lower-cased: a non-letter matches none. */
+#define DATE_W3(a, b, c)	((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (c))
+
+static uint32_t
+date_word3(const char *s)
+{
+	return DATE_W3(s[0] | 0x20, s[1] | 0x20, s[2] | 0x20);
+}
+
+/*
+ * What nearly every RSS feed writes, "Wed, 15 Jan 2025 07:00:00 +0000"
+ * or "… GMT", read at fixed places: date_rfc822() took a tenth of the
+ * time of --parse on a large feed, most of it finding names in tables.
+ * Returns -1 for anything else, which date_rfc822() reads as before;
+ * what this reads, date_rfc822() would read the same.
+ */
+static int
+date_rfc822_fixed(const char *s, size_t n, int64_t *t)
+{
+	static const uint32_t	 days[] = { DATE_W3('m', 'o', 'n'),
+				    DATE_W3('t', 'u', 'e'), DATE_W3('w', 'e', 'd'),
+				    DATE_W3('t', 'h', 'u'), DATE_W3('f', 'r', 'i'),
+				    DATE_W3('s', 'a', 't'), DATE_W3('s', 'u', 'n') };
+	static const uint32_t	 months[] = { DATE_W3('j', 'a', 'n'),
+				    DATE_W3('f', 'e', 'b'), DATE_W3('m', 'a', 'r'),
+				    DATE_W3('a', 'p', 'r'), DATE_W3('m', 'a', 'y'),
+				    DATE_W3('j', 'u', 'n'), DATE_W3('j', 'u', 'l'),
+				    DATE_W3('a', 'u', 'g'), DATE_W3('s', 'e', 'p'),
+				    DATE_W3('o', 'c', 't'), DATE_W3('n', 'o', 'v'),
+				    DATE_W3('d', 'e', 'c') };
+	struct date_tm		 tm = { 0, 0, 0, 0, 0, 0, 0 };
+	const char		*p;
+	uint32_t		 w;
+	size_t			 i;
+	int			 h, m;
+
+	if ((n != 29 && n != 31) || s[3] != ',' || s[4] != ' ' ||
+	    s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
+	    s[22] != ':' || s[25] != ' ')
+		return -1;
+	for (w = date_word3(s), i = 0; i < NELEM(days) && days[i] != w; i++)
+		;
+	if (i == NELEM(days))
+		return -1;
+	for (w = date_word3(s + 8), i = 0; i < NELEM(months) &&
+	    months[i] != w; i++)
+		;
+	if (i == NELEM(months))
+		return -1;
+	tm.tm_mo = (int)i + 1;
+	p = s + 5;
+	if ((tm.tm_d = date_digits(&p, 2)) < 0)
+		return -1;
+	p = s + 12;
+	if ((tm.tm_y = date_digits(&p, 4)) < 0)
+		return -1;
+	p = s + 17;
+	if ((tm.tm_h = date_digits(&p, 2)) < 0 ||
+	    (p++, tm.tm_mi = date_digits(&p, 2)) < 0 ||
+	    (p++, tm.tm_s = date_digits(&p, 2)) < 0)
+		return -1;
+	if (n == 29) {
+		if (date_word3(s + 26) != DATE_W3('g', 'm', 't'))
+			return -1;
+	} else {
+		p = s + 27;
+		if ((s[26] != '+' && s[26] != '-') ||
+		    (h = date_digits(&p, 2)) < 0 || h > 14 ||
+		    (m = date_digits(&p, 2)) < 0 || m > 59)
+			return -1;
+		tm.tm_off = (s[26] == '-' ? -1 : 1) * (h * 60 + m);
+	}
+	*t = date_make(&tm);
+	return 0;
+}
+
 /*
  * Unix time, as some feeds and most JSON APIs give it: 9 or 10 digits
  * are seconds (1973 to 2286), 12 or 13 milliseconds; a fraction is
@@ -507,6 +583,8 @@ date_parse(const char *s)
 		n--;
 	if (n == 0 || n >= sizeof(buf))
 		return DATE_NONE;
+	if (date_rfc822_fixed(s, n, &t) == 0)
+		return t;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	if ((t = date_unix(buf)) != DATE_NONE)
@@ -516,6 +594,20 @@ date_parse(const char *s)
 	    isdigit((unsigned char)buf[3]))
 		return date_iso(buf);
 	return date_rfc822(buf);
+}
+
+/* Two digits of v (0-99) at o: a pair from a table, not two divisions. */
+static void
+date_put2(char *o, int v)
+{
+	static const char	pairs[] =
+	    "0001020304050607080910111213141516171819"
+	    "2021222324252627282930313233343536373839"
+	    "4041424344454647484950515253545556575859"
+	    "6061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
+
+	memcpy(o, pairs + 2 * v, 2);
 }
 
 void
@@ -537,20 +629,19 @@ date_format(int64_t t, char *buf)
 	date_civil_from_days(days, &y, &m, &d);
 	if (y >= 0 && y <= 9999) {
 		/* By hand: snprintf showed in the profile of --parse. */
-		int	v[6] = { (int)y, m, d, (int)(secs / 3600),
-			    (int)(secs / 60 % 60), (int)(secs % 60) };
-		char	*o = buf;
-
-		for (int i = 0; i < 6; i++) {
-			if (i == 0) {
-				*o++ = (char)('0' + v[0] / 1000);
-				*o++ = (char)('0' + v[0] / 100 % 10);
-			}
-			*o++ = (char)('0' + v[i] / 10 % 10);
-			*o++ = (char)('0' + v[i] % 10);
-			*o++ = "--T::Z"[i];
-		}
-		*o = '\0';
+		date_put2(buf, (int)y / 100);
+		date_put2(buf + 2, (int)y % 100);
+		buf[4] = '-';
+		date_put2(buf + 5, m);
+		buf[7] = '-';
+		date_put2(buf + 8, d);
+		buf[10] = 'T';
+		date_put2(buf + 11, (int)(secs / 3600));
+		buf[13] = ':';
+		date_put2(buf + 14, (int)(secs / 60 % 60));
+		buf[16] = ':';
+		date_put2(buf + 17, (int)(secs % 60));
+		memcpy(buf + 19, "Z", 2);
 		return;
 	}
 	snprintf(buf, DATE_RFC3339_LEN, "%04lld-%02d-%02dT%02d:%02d:%02dZ",

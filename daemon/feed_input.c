@@ -50,6 +50,9 @@
 #define FEED_LOOKAHEAD	(64 * 1024)
 #endif
 
+/* Enough for what feed_repair.c waits for to be decided (a tag's name). */
+#define FEED_STEP	256
+
 enum fin_enc { ENC_UTF8, ENC_CP1252, ENC_ICONV };
 
 struct feed_input {
@@ -156,21 +159,33 @@ feed_utf8_valid(const unsigned char *b, size_t n, int final)
 	return 1;
 }
 
-/* UTF-8 in, UTF-8 out with every bad sequence as U+FFFD; returns bytes used. */
-static size_t
-feed_decode_utf8(const unsigned char *s, size_t n, int final,
-    struct sbuf *out)
+#ifdef __SSE2__
+static inline __m128i
+feed_load16(const unsigned char *p)
 {
-	size_t		 i = 0, start = 0, bad;
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
+
+/* How many of the n bytes at s are UTF-8 before anything that is not. */
+static size_t
+feed_utf8_span(const unsigned char *s, size_t n)
+{
+	size_t		 i = 0, bad;
 	uint64_t	 w;
 	int		 l;
 
 	while (i < n) {
 		if (s[i] < 0x80) {
-			/* ASCII, most of a feed: 16 or 8 bytes at a time. */
+			/* ASCII, most of a feed: 64, 16 or 8 bytes at a time. */
 #ifdef __SSE2__
-			while (i + 16 <= n && _mm_movemask_epi8(_mm_loadu_si128(
-			    (const __m128i *)(const void *)(s + i))) == 0)
+			while (i + 64 <= n && _mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(feed_load16(s + i), feed_load16(s + i + 16)),
+			    _mm_or_si128(feed_load16(s + i + 32),
+			    feed_load16(s + i + 48)))) == 0)
+				i += 64;
+			while (i + 16 <= n &&
+			    _mm_movemask_epi8(feed_load16(s + i)) == 0)
 				i += 16;
 #endif
 			while (i + 8 <= n) {
@@ -183,10 +198,25 @@ feed_decode_utf8(const unsigned char *s, size_t n, int final,
 				i++;
 			continue;
 		}
-		if ((l = feed_utf8_len(s + i, n - i, &bad)) > 0) {
-			i += (size_t)l;
-			continue;
-		}
+		if ((l = feed_utf8_len(s + i, n - i, &bad)) <= 0)
+			break;
+		i += (size_t)l;
+	}
+	return i;
+}
+
+/* UTF-8 in, UTF-8 out with every bad sequence as U+FFFD; returns bytes used. */
+static size_t
+feed_decode_utf8(const unsigned char *s, size_t n, int final,
+    struct sbuf *out)
+{
+	size_t		 i = 0, start = 0, bad;
+	int		 l;
+
+	while (i < n) {
+		if ((i += feed_utf8_span(s + i, n - i)) >= n)
+			break;
+		l = feed_utf8_len(s + i, n - i, &bad);
 		sbuf_add(out, (const char *)s + start, i - start);
 		if (l < 0 && !final)
 			return i;
@@ -385,8 +415,8 @@ feed_use_label(struct feed_input *fi, const char *enc)
 		fi->fi_utf8 = 1;
 }
 
-/* Chooses the encoding from the held bytes and decodes them. */
-static void
+/* Chooses the encoding from the held bytes; returns how many are a BOM. */
+static size_t
 feed_decide(struct feed_input *fi, int final)
 {
 	const unsigned char	*b = (const unsigned char *)fi->fi_head.sb_buf;
@@ -448,9 +478,7 @@ feed_decide(struct feed_input *fi, int final)
 		}
 	}
 	fi->fi_decided = 1;
-	feed_decode(fi, b + skip, n - skip, final);
-	sbuf_free(&fi->fi_head);
-	sbuf_init(&fi->fi_head);
+	return skip;
 }
 
 struct feed_input *
@@ -469,26 +497,86 @@ feed_input_new(const char *charset)
 	return fi;
 }
 
-void
-feed_input_push(struct feed_input *fi, const char *buf, size_t len,
-    int final, struct sbuf *out)
+/* What was decoded onto fi_work goes on repaired, or as it is in JSON. */
+static void
+feed_input_repair(struct feed_input *fi, int final, struct sbuf *out)
 {
-	/* No arithmetic on a NULL pointer, even plus 0. */
-	if (buf == NULL)
-		buf = "";
-	if (!fi->fi_decided) {
-		sbuf_add(&fi->fi_head, buf, len);
-		if (fi->fi_head.sb_len < FEED_LOOKAHEAD && !final)
-			return;
-		feed_decide(fi, final);
-	} else
-		feed_decode(fi, (const unsigned char *)buf, len, final);
 	if (fi->fi_rep.fr_state == FS_JSON && fi->fi_work.sb_len > 0) {
 		sbuf_add(out, fi->fi_work.sb_buf, fi->fi_work.sb_len);
 		sbuf_reset(&fi->fi_work);
 		return;
 	}
 	feed_rep_run(&fi->fi_rep, &fi->fi_work, final, out);
+}
+
+/*
+ * Can the bytes that come be repaired where the caller has them?  Only
+ * UTF-8 with nothing held back from the last push.  Decoded into fi_work
+ * first, every byte of a 20 MB feed was copied once more.
+ */
+static int
+feed_input_direct(const struct feed_input *fi)
+{
+	return fi->fi_enc == ENC_UTF8 && fi->fi_nraw == 0 &&
+	    fi->fi_work.sb_len == 0 && fi->fi_rep.fr_state != FS_JSON;
+}
+
+/* Decodes and repairs n bytes onto out. */
+static void
+feed_input_take(struct feed_input *fi, const unsigned char *s, size_t n,
+    int final, struct sbuf *out)
+{
+	size_t	valid, used;
+
+	/*
+	 * What a push held back waits for a few bytes at most: those go the
+	 * long way, the rest of the push directly.  Any cut gives the same
+	 * output, so where this one falls does not matter.
+	 */
+	while (!feed_input_direct(fi) && fi->fi_enc == ENC_UTF8 &&
+	    fi->fi_rep.fr_state != FS_JSON && n > FEED_STEP) {
+		feed_decode(fi, s, FEED_STEP, 0);
+		feed_input_repair(fi, 0, out);
+		s += FEED_STEP;
+		n -= FEED_STEP;
+	}
+	if (!feed_input_direct(fi)) {
+		feed_decode(fi, s, n, final);
+		feed_input_repair(fi, final, out);
+		return;
+	}
+	valid = feed_utf8_span(s, n);
+	used = feed_rep_buf(&fi->fi_rep, (const char *)s, valid,
+	    final && valid == n, out);
+	sbuf_add(&fi->fi_work, (const char *)s + used, valid - used);
+	if (valid < n) {
+		feed_decode(fi, s + valid, n - valid, final);
+		feed_input_repair(fi, final, out);
+	}
+}
+
+void
+feed_input_push(struct feed_input *fi, const char *buf, size_t len,
+    int final, struct sbuf *out)
+{
+	size_t	skip;
+
+	/* No arithmetic on a NULL pointer, even plus 0. */
+	if (buf == NULL)
+		buf = "";
+	if (fi->fi_decided) {
+		feed_input_take(fi, (const unsigned char *)buf, len, final,
+		    out);
+		return;
+	}
+	sbuf_add(&fi->fi_head, buf, len);
+	if (fi->fi_head.sb_len < FEED_LOOKAHEAD && !final)
+		return;
+	skip = feed_decide(fi, final);
+	feed_input_take(fi, (const unsigned char *)fi->fi_head.sb_buf + skip,
+	    fi->fi_head.sb_len - skip, final, out);
+	sbuf_free(&fi->fi_head);
+	sbuf_init(&fi->fi_head);
 }
 
 int

@@ -237,13 +237,17 @@ main_fetch(const char *source, feed_item_cb *cb, void *arg,
 	return 0;
 }
 
-/* Appends ', "key": ' and v as JSON (a string, or null when NULL). */
+/*
+ * ', "key": ' as one literal and its length, known when compiling: a
+ * strlen() and three appends per key showed in the profile of --parse.
+ */
+#define MAIN_KEY(k)	", \"" k "\": ", sizeof(", \"" k "\": ") - 1
+
+/* Appends key (MAIN_KEY) and v as JSON (a string, or null when NULL). */
 static void
-main_json_key(struct sbuf *sb, const char *key, const char *v)
+main_json_key(struct sbuf *sb, const char *key, size_t klen, const char *v)
 {
-	sbuf_add(sb, ", \"", 3);
-	sbuf_adds(sb, key);
-	sbuf_add(sb, "\": ", 3);
+	sbuf_add(sb, key, klen);
 	sbuf_json(sb, v);
 }
 
@@ -252,20 +256,21 @@ main_json_key(struct sbuf *sb, const char *key, const char *v)
  * as they are, with no escaping to look for.
  */
 static void
-main_json_date(struct sbuf *sb, const char *key, int64_t t)
+main_json_date(struct sbuf *sb, const char *key, size_t klen, int64_t t)
 {
-	char	buf[DATE_RFC3339_LEN];
+	char	buf[DATE_RFC3339_LEN + 2];
+	size_t	n;
 
+	sbuf_add(sb, key, klen);
 	if (t == DATE_NONE) {
-		main_json_key(sb, key, NULL);
+		sbuf_add(sb, "null", 4);
 		return;
 	}
-	date_format(t, buf);
-	sbuf_add(sb, ", \"", 3);
-	sbuf_adds(sb, key);
-	sbuf_add(sb, "\": \"", 4);
-	sbuf_adds(sb, buf);
-	sbuf_addc(sb, '"');
+	buf[0] = '"';
+	date_format(t, buf + 1);
+	n = strlen(buf);
+	buf[n] = '"';
+	sbuf_add(sb, buf, n + 1);
 }
 
 struct main_parse {
@@ -285,16 +290,18 @@ main_parse_item(void *arg, const struct feed_item *it)
 	struct sbuf		*sb = &mp->mp_out;
 	size_t			 i;
 
-	sbuf_adds(sb, mp->mp_first ? "\n {\"id\": " : ",\n {\"id\": ");
+	if (!mp->mp_first)
+		sbuf_addc(sb, ',');
+	sbuf_adds(sb, "\n {\"id\": ");
 	mp->mp_first = 0;
 	sbuf_json(sb, it->fi_id);
-	main_json_key(sb, "title", it->fi_title);
-	main_json_key(sb, "link", it->fi_link);
-	main_json_date(sb, "published", it->fi_published);
-	main_json_date(sb, "updated", it->fi_updated);
-	main_json_key(sb, "author", it->fi_author);
-	main_json_key(sb, "summary", it->fi_summary);
-	main_json_key(sb, "content", it->fi_content);
+	main_json_key(sb, MAIN_KEY("title"), it->fi_title);
+	main_json_key(sb, MAIN_KEY("link"), it->fi_link);
+	main_json_date(sb, MAIN_KEY("published"), it->fi_published);
+	main_json_date(sb, MAIN_KEY("updated"), it->fi_updated);
+	main_json_key(sb, MAIN_KEY("author"), it->fi_author);
+	main_json_key(sb, MAIN_KEY("summary"), it->fi_summary);
+	main_json_key(sb, MAIN_KEY("content"), it->fi_content);
 	sbuf_adds(sb, ", \"categories\": [");
 	for (i = 0; i < it->fi_ncategories; i++) {
 		if (i > 0)
@@ -325,8 +332,8 @@ main_parse(const char *source)
 	} else {
 		sbuf_adds(&mp.mp_out, "],\n \"feed\": {\"title\": ");
 		sbuf_json(&mp.mp_out, fm->fm_title);
-		main_json_key(&mp.mp_out, "link", fm->fm_link);
-		main_json_key(&mp.mp_out, "format", fm->fm_format);
+		main_json_key(&mp.mp_out, MAIN_KEY("link"), fm->fm_link);
+		main_json_key(&mp.mp_out, MAIN_KEY("format"), fm->fm_format);
 		sbuf_adds(&mp.mp_out, "}}\n");
 		feed_parser_free(fp);
 	}

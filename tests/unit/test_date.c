@@ -308,6 +308,43 @@ test_more_zones(void **state)
 	assert_none("2004-01-01 19:48:21 XYZ");
 }
 
+/*
+ * The usual RSS date is read at fixed places (date_rfc822_fixed()); what
+ * strays from them in any way is read by the general reader, the same.
+ */
+static void
+test_rfc822_fixed(void **state)
+{
+	(void)state;
+	assert_date("Wed, 15 Jan 2025 07:00:00 -0500", "2025-01-15T12:00:00Z");
+	assert_date("wed, 15 jan 2025 07:00:00 gmt", "2025-01-15T07:00:00Z");
+	assert_date("WED, 15 JAN 2025 07:00:00 GMT", "2025-01-15T07:00:00Z");
+	assert_date("Sun, 31 Dec 2006 23:59:60 +1400", "2006-12-31T10:00:00Z");
+	assert_date("Mon, 29 Feb 2016 24:00:00 +0000", "2016-03-01T00:00:00Z");
+	/* One digit fewer or more: the general reader. */
+	assert_date("Wed, 5 Jan 2025 07:00:00 +0000", "2025-01-05T07:00:00Z");
+	assert_date("Wed, 15 Jan 2025 07:00 +0000", "2025-01-15T07:00:00Z");
+	assert_date("Wed, 15 Jan 25 07:00:00 +0000", "2025-01-15T07:00:00Z");
+	assert_date("Wed, 15 Jan 2025 07:00:00 GMT+2", "2025-01-15T05:00:00Z");
+	assert_date("Wed, 15 Jan 2025 07:00:00 EST", "2025-01-15T12:00:00Z");
+	/* Names the fixed places do not know. */
+	assert_date("Mer, 15 Jan 2025 07:00:00 +0000", "2025-01-15T07:00:00Z");
+	assert_date("Wed, 15 Ene 2025 07:00:00 +0000", "2025-01-15T07:00:00Z");
+	assert_date("Wed, 15 Jan.2025 07:00:00 +0000", "2025-01-15T07:00:00Z");
+	/* Out of range: nothing, as from the general reader. */
+	assert_none("Wed, 30 Feb 2025 07:00:00 +0000");
+	assert_none("Wed, 15 Jan 2025 25:00:00 +0000");
+	assert_none("Wed, 15 Jan 2025 07:60:00 +0000");
+	assert_none("Wed, 15 Jan 2025 07:00:00 +1500");
+	assert_none("Wed, 15 Jan 2025 07:00:00 +0060");
+	assert_none("Wed, 15 Jan 0000 07:00:00 +0000");
+	assert_none("Wed, 15 Jan 2025 07:00:00 +00x0");
+	assert_none("Wed, 15 Jan 2025 07:00:00 +01:0");
+	assert_none("W@d, 15 Jan 2025 07:00:00 +0000");
+	assert_none("Wed, 15 J@n 2025 07:00:00 +0000");
+	assert_none("Wed, 15 Jan 2025 07:00:00 GM@");
+}
+
 int
 main(void)
 {
@@ -337,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_rfc822_comment),
 		cmocka_unit_test(test_rfc822_more_languages),
 		cmocka_unit_test(test_more_zones),
+		cmocka_unit_test(test_rfc822_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,6 +148,69 @@ test_json(void **state)
 	assert_json("end\xe2\x80", "\"end\xef\xbf\xbd\xef\xbf\xbd\"");
 }
 
+/*
+ * sbuf_json() reads 16 aligned bytes at a time up to the NUL: every
+ * start and end within a block, with what needs escaping, UTF-8 and a
+ * sequence the cut leaves alone at each place, against a byte at a time.
+ */
+static void
+test_json_blocks(void **state)
+{
+	static const char	 pat[] = "ab\"cd\\e\x01f\xc3\xa9gh\tij"
+				    "klmnopqrstu\xe2\x80\x94vwxyz0123456789"
+				    "ABCDEF\"GHIJKL\nMNOPQRSTUVWXYZ";
+	static const char	 hex[] = "0123456789abcdef";
+	char			*buf, *in;
+	struct sbuf		 sb, want;
+	size_t			 off, len, i, n;
+	unsigned char		 c;
+
+	(void)state;
+	buf = aligned_alloc(16, 128);
+	sbuf_init(&sb);
+	sbuf_init(&want);
+	for (off = 0; off < 16; off++)
+		for (len = 0; off + len < sizeof(pat) - 1 && len < 64; len++) {
+			in = buf + off;
+			memcpy(in, pat + off, len);
+			in[len] = '\0';
+			sbuf_reset(&want);
+			sbuf_addc(&want, '"');
+			for (i = 0; i < len; i += n) {
+				c = (unsigned char)in[i];
+				n = 1;
+				if (c == 0xc3 && (unsigned char)in[i + 1] == 0xa9)
+					n = 2;
+				else if (c == 0xe2 && i + 2 < len &&
+				    (unsigned char)in[i + 1] == 0x80)
+					n = 3;
+				if (n > 1 || (c >= 0x20 && c < 0x80 &&
+				    c != '"' && c != '\\'))
+					sbuf_add(&want, in + i, n);
+				else if (c >= 0x80)
+					sbuf_add(&want, "\xef\xbf\xbd", 3);
+				else if (c == '"' || c == '\\') {
+					sbuf_addc(&want, '\\');
+					sbuf_addc(&want, (char)c);
+				} else if (c == '\n' || c == '\t')
+					sbuf_adds(&want, c == '\n' ? "\\n" :
+					    "\\t");
+				else {
+					sbuf_adds(&want, "\\u00");
+					sbuf_addc(&want, hex[c >> 4]);
+					sbuf_addc(&want, hex[c & 0xf]);
+				}
+			}
+			sbuf_addc(&want, '"');
+			sbuf_reset(&sb);
+			sbuf_json(&sb, in);
+			assert_string_equal(sb.sb_buf, want.sb_buf);
+		}
+	sbuf_free(&sb);
+	sbuf_free(&want);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -158,6 +221,7 @@ main(void)
 		cmocka_unit_test(test_backoff_cap),
 		cmocka_unit_test(test_strlcpy_err),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
