@@ -1,12 +1,14 @@
 /*
- * feed_input.c: the bytes a server sent -> UTF-8 that libxml2 reads
- * without a fatal error (pure).
+ * feed_input.c: the bytes a server sent -> well-formed UTF-8 for the
+ * tokenizer, feed_xml.c (pure).
  *
- * libxml2 2.9 stops at the first fatal error and XML_PARSE_RECOVER drops
- * text, while real feeds carry bare '&'s, stray control bytes, Latin-1 in
- * a UTF-8 document and PHP warnings before the XML declaration.  So the
- * bytes are mended before libxml2 sees them, still streaming, in two
- * stages that each keep a few bytes back between chunks:
+ * Real feeds carry bare '&'s, stray control bytes, Latin-1 in a UTF-8
+ * document and PHP warnings before the XML declaration.  An XML parser
+ * stops at the first of them (libxml2, which this stage was first built
+ * for, does; XML_PARSE_RECOVER drops text), so the bytes are mended
+ * before any parser sees them, still streaming, in two stages that each
+ * keep a few bytes back between chunks; the tokenizer can then stay
+ * strict and small:
  *
  *   decode  the encoding chosen BOM > XML declaration > HTTP charset >
  *           UTF-8, converted to UTF-8; a byte that is not valid there
@@ -16,10 +18,10 @@
  *           U+FFFD, C0 controls are dropped, and so are comments,
  *           processing instructions and anything before the root element.
  *
- * libxml2 is then always handed UTF-8 (the XML declaration is among what
- * is dropped).  A document whose first byte is '{' is a JSON Feed and
- * only decoded.  Pushing the same bytes in any chunks gives the same
- * output.
+ * The tokenizer is then always handed UTF-8 (the XML declaration is
+ * among what is dropped).  A document whose first byte is '{' is a JSON
+ * Feed and only decoded.  Pushing the same bytes in any chunks gives the
+ * same output.
  */
 #include <errno.h>
 #include <iconv.h>

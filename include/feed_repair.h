@@ -1,6 +1,6 @@
 /*
  * feed_repair.h: the second half of the input stage (feed_repair.c),
- * decoded UTF-8 -> text libxml2 reads without a fatal error.  Only
+ * decoded UTF-8 -> well-formed text for the tokenizer (feed_xml.c).  Only
  * feed_input.c uses it; the state lives in its struct feed_input.
  */
 #ifndef NEWSWATCH_FEED_REPAIR_H
