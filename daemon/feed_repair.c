@@ -1,12 +1,13 @@
 /*
  * feed_repair.c: the input stage's second half (feed_input.c is the
- * first), decoded UTF-8 -> well-formed text for the tokenizer, feed_xml.c
- * (pure; first built for libxml2 2.9, whose fatal errors the comments
- * below still name as the reasons).  A bare '&' or '<' is escaped, "&#X41;" lower-cased, a
- * reference to a character XML forbids becomes U+FFFD, C0 controls are
- * dropped, and so are comments, processing instructions and anything
- * before the root element.  Pushing the same bytes in any chunks gives
- * the same output: what a chunk's end cuts waits in work.
+ * first), decoded UTF-8 -> well-formed text for the tokenizer,
+ * feed_xml.c (pure; first built for libxml2 2.9, whose fatal errors the
+ * comments below still name as the reasons).  A bare '&' or '<' is
+ * escaped, "&#X41;" lower-cased, a reference to a character XML forbids
+ * becomes U+FFFD, C0 controls are dropped, and so are comments,
+ * processing instructions and anything before the root element.
+ * Pushing the same bytes in any chunks gives the same output: what a
+ * chunk's end cuts waits in work.
  *
  * Most of a feed needs none of that, so bytes that change nothing are
  * handed on a whole run at a time: one copy per repair, not per markup
