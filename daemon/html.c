@@ -411,8 +411,11 @@ html_attrs(struct html_san *hs, struct html_attr *at, size_t nat)
 			for (; vlen > 0 && HC(*val, HC_SPACE); vlen--)
 				val++;
 			/* An empty URL stays empty, not the base. */
-			html_addurl(&hs->hs_out, name, n, val, vlen,
-			    vlen == 0 ? NULL : hs->hs_base);
+			if (vlen == 0)
+				html_addattr(&hs->hs_out, name, n, "", 0);
+			else
+				html_addurl(&hs->hs_out, name, n, val, vlen,
+				    hs->hs_base);
 		} else
 			html_addattr(&hs->hs_out, name, n, val, vlen);
 	}

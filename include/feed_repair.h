@@ -35,14 +35,14 @@ void	feed_rep_init(struct feed_rep *);
  * Repairs work onto out; what cannot be decided yet (a '&' or '<' cut by
  * the end of the push) stays in work for the next call.
  */
+void	feed_rep_run(struct feed_rep *, struct sbuf *work, int final,
+	    struct sbuf *out);
 /*
  * The same on n bytes the caller keeps, so that they need not be copied
  * into a work buffer first: returns the bytes used; the rest must come
  * first in the next call.
  */
 size_t	feed_rep_buf(struct feed_rep *, const char *s, size_t n, int final,
-	    struct sbuf *out);
-void	feed_rep_run(struct feed_rep *, struct sbuf *work, int final,
 	    struct sbuf *out);
 
 #endif
